@@ -1,0 +1,268 @@
+"""The `planbot` command: import plan documents and look into the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import import_file, open_store
+from bot.config import Settings
+from knowledge.document import DocumentError
+from knowledge.store import PlanRecord, deadlines, export_json, find_plans, list_plans
+
+Command = Callable[[argparse.Namespace, Settings, sessionmaker[Session]], int]
+
+KIND_LABELS = {"target": "chỉ tiêu", "task": "nhiệm vụ", "deadline": "mốc hạn", "report": "báo cáo"}
+STATUS_LABELS = {"created": "đã thêm", "updated": "đã cập nhật", "unchanged": "không đổi"}
+DEFAULT_WINDOW = timedelta(days=30)
+
+# argparse speaks English; these cover the mistakes a user can actually make here.
+_ARGPARSE_PHRASES = (
+    ("the following arguments are required", "thiếu đối số bắt buộc"),
+    ("unrecognized arguments", "đối số không nhận ra"),
+    ("invalid choice", "lựa chọn không hợp lệ"),
+    ("choose from", "chọn một trong"),
+    ("expected one argument", "cần một giá trị"),
+    ("ambiguous option", "tùy chọn không rõ"),
+    ("argument ", "đối số "),
+)
+
+
+class UsageError(Exception):
+    """A mistake of the user's: printed as 'Lỗi: …' and the command exits with `code`."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help and errors are in Vietnamese."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(add_help=False, formatter_class=_Formatter, **kwargs)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        for english, vietnamese in _ARGPARSE_PHRASES:
+            message = message.replace(english, vietnamese)
+        raise UsageError(f"{message} (xem: {self.prog} --help)")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"ngày “{text}” không hợp lệ, cần dạng YYYY-MM-DD"
+        ) from None
+
+
+def _vn_date(iso: str) -> str:
+    """'2025-09-19' → '19/09/2025', '2026-06' → '06/2026': the order Vietnamese readers expect."""
+    return "/".join(reversed(iso.split("-")))
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _item_counts(plan: PlanRecord) -> dict[str, int]:
+    counts = Counter(item.kind for item in plan.items)
+    return {kind: counts[kind] for kind in KIND_LABELS}
+
+
+def _describe_counts(plan: PlanRecord) -> str:
+    counts = _item_counts(plan)
+    parts = [f"{counts[kind]} {label}" for kind, label in KIND_LABELS.items() if counts[kind]]
+    return ", ".join(parts) or "chưa có mục nào"
+
+
+def _selected_plans(session: Session, name: str | None) -> list[PlanRecord]:
+    if name is None:
+        return list_plans(session)
+    plans = find_plans(session, name)
+    if not plans:
+        raise UsageError(f"không tìm thấy kế hoạch nào khớp với “{name}” (xem: planbot plans)")
+    return plans
+
+
+def _read_failure(error: DocumentError | OSError) -> str:
+    """DocumentError already speaks Vietnamese; file-system errors are named here."""
+    if isinstance(error, DocumentError):
+        return str(error)
+    if isinstance(error, FileNotFoundError):
+        return "không tìm thấy tệp."
+    return "không đọc được tệp (kiểm tra quyền truy cập)."
+
+
+def _import(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker[Session]) -> int:
+    failed = False
+    for path in args.files:
+        try:
+            with sessions.begin() as session:
+                result = import_file(session, path)
+        except (DocumentError, OSError) as error:
+            print(f"Lỗi: {path}: {_read_failure(error)}", file=sys.stderr)
+            failed = True
+            continue
+        plan = result.plan
+        status = STATUS_LABELS[result.status]
+        print(f"{path}: {status} {plan.display_name} ({_describe_counts(plan)})")
+    return 1 if failed else 0
+
+
+def _plans(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        plans = list_plans(session)
+    if args.json:
+        rows = [
+            {
+                "id": plan.id,
+                "number": plan.number,
+                "locality": plan.locality,
+                "issued_on": plan.issued_on,
+                "title": plan.title,
+                "source_name": plan.source_name,
+                "item_counts": _item_counts(plan),
+            }
+            for plan in plans
+        ]
+        _print_json({"plans": rows})
+        return 0
+    if not plans:
+        print("Chưa có kế hoạch nào. Nạp kế hoạch bằng: planbot import TỆP")
+    for plan in plans:
+        issued = f", ban hành {_vn_date(plan.issued_on)}" if plan.issued_on else ""
+        print(f"[{plan.id}] {plan.display_name}{issued}")
+        print(f"    {plan.title}")
+        print(f"    {_describe_counts(plan)}")
+    return 0
+
+
+def _export(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        plans = _selected_plans(session, args.plan)
+    if args.json:
+        _print_json(export_json(plans))
+        return 0
+    for plan in plans:
+        print(f"{plan.display_name}: {plan.title}")
+        for item in plan.items:
+            print(f"  {item.section} [{KIND_LABELS.get(item.kind, item.kind)}] {item.text}")
+            if item.due_text:
+                print(f"      hạn: {item.due_text}")
+            if item.lead:
+                print(f"      chủ trì: {item.lead}")
+    return 0
+
+
+def _deadlines(
+    args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]
+) -> int:
+    start: date = args.start or datetime.now(settings.timezone).date()
+    end: date = args.end or start + DEFAULT_WINDOW
+    if end < start:
+        raise UsageError("ngày --to phải không sớm hơn ngày --from")
+    with sessions() as session:
+        plans = None if args.plan is None else _selected_plans(session, args.plan)
+        entries = deadlines(session, start, end, None if plans is None else [p.id for p in plans])
+    if args.json:
+        found = [entry.to_json() for entry in entries]
+        _print_json({"from": start.isoformat(), "to": end.isoformat(), "deadlines": found})
+        return 0
+    window = f"từ {_vn_date(start.isoformat())} đến {_vn_date(end.isoformat())}"
+    print(f"Các hạn {window}:" if entries else f"Không có hạn nào {window}.")
+    for entry in entries:
+        repeat = " (định kỳ)" if entry.recurring else ""
+        print(f"{_vn_date(entry.due.isoformat())}  {entry.plan}  {entry.text}{repeat}")
+    return 0
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog="planbot",
+        description="Trợ lý kế hoạch: hỏi đáp, thu thập tiến độ và nhắc hạn báo cáo theo kế hoạch.",
+    )
+    commands = parser.add_subparsers(title="lệnh", metavar="LỆNH", dest="command", required=True)
+
+    importer = commands.add_parser("import", help="nạp tệp kế hoạch vào cơ sở tri thức")
+    importer.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp kế hoạch")
+    importer.set_defaults(run=_import)
+
+    plans = commands.add_parser("plans", help="liệt kê các kế hoạch đã nạp")
+    plans.set_defaults(run=_plans)
+
+    kb = commands.add_parser("kb", help="xem cơ sở tri thức").add_subparsers(
+        title="lệnh", metavar="LỆNH", dest="kb_command", required=True
+    )
+    export = kb.add_parser("export", help="xuất chỉ tiêu, nhiệm vụ và hạn của các kế hoạch")
+    export.set_defaults(run=_export)
+    window = kb.add_parser("deadlines", help="các hạn trong một khoảng ngày")
+    window.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="từ ngày (mặc định: hôm nay)",
+    )
+    window.add_argument(
+        "--to",
+        dest="end",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="đến ngày (mặc định: 30 ngày sau)",
+    )
+    window.set_defaults(run=_deadlines)
+
+    for sub in (export, window):
+        sub.add_argument(
+            "--plan", metavar="TÊN", help="chỉ các kế hoạch khớp địa phương, số hoặc tiêu đề"
+        )
+    for sub in (plans, export, window):
+        sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    return parser
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        wrong = ", ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}={e['input']!r}" for e in error.errors()
+        )
+        raise UsageError(f"cấu hình không hợp lệ (biến môi trường hoặc .env): {wrong}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `planbot` console script; returns the exit code."""
+    try:
+        args = _build_parser().parse_args(argv)
+        settings = _load_settings()
+        command: Command = args.run
+        return command(args, settings, open_store(settings))
+    except UsageError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return error.code

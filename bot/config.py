@@ -1,0 +1,24 @@
+"""Settings from the environment and `.env`, parsed once at start-up and passed on as a value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import DirectoryPath, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_database_url() -> str:
+    """A SQLite file under ./data, so a first run needs no database server."""
+    return f"sqlite:///{(Path.cwd() / 'data' / 'planbot.db').resolve()}"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment; real environment variables win over .env."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default_factory=_default_database_url)
+    timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    plans_dir: DirectoryPath | None = None

@@ -1,0 +1,501 @@
+"""Turn a plan's blocks into citable targets, tasks, deadlines and reporting schedules.
+
+The walk follows the document's own structure: numbered headings (I., 1., 2.1., a)) give
+every fact its section; the top heading's subject tells what kind of facts a section
+holds (MỤC TIÊU → targets, TỔ CHỨC THỰC HIỆN → who does what and reports when); tables
+under a PHỤ LỤC give tasks and targets with their lead units, deadlines and budgets.
+Nothing here knows any particular plan: only the conventions of Vietnamese plans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from knowledge.dates import DateContext, find_deadlines, find_recurrences, parse_schedule
+from knowledge.document import Block, Paragraph, Row
+from knowledge.facts import Item, Measure, PlanFacts, Section
+from knowledge.header import read_header
+from knowledge.measures import find_measures, school_levels
+from knowledge.tables import Table, TableBuilder, TableRecord, looks_like_header
+from knowledge.text import fold, squash
+
+_ROMAN = re.compile(r"^([IVX]{1,4})\.\s+(\S.*)$")
+_DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")
+_ARABIC = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
+_LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
+_BULLET = re.compile(r"^[-+•–]\s*(\S.*)$")
+_APPENDIX = re.compile(r"^phu luc\s*(\d+|[ivx]+\b)?\s*[.:]?\s*(.*)$")
+_MONEY = re.compile(r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty)\s*dong")
+_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+_TERMINAL = ".;:!?…\"”)"
+_CLOSING = re.compile(
+    r"^(tren day la|chi tiet (theo|tai) phu luc)|yeu cau .{0,240}nghiem tuc trien khai"
+    r"|de duoc huong dan"
+)
+_REPORTING = re.compile(r"bao cao|gui |cap nhat|so lieu|tong hop")
+_ASSIGNED = re.compile(
+    r"^(?:giao|đề nghị)\s+(.+?)\s+(?:chủ trì|phối hợp|tham mưu|thực hiện|triển khai|chỉ đạo)",
+    re.IGNORECASE,
+)
+_PARTNER = re.compile(
+    r"phối hợp (?:với|cùng)\s+(.+?)(?=\s+(?:tham mưu|thực hiện|triển khai|tổ chức|xây dựng|để"
+    r"|trong|trình|thẩm định|cho ý kiến|bố trí|hướng dẫn|theo dõi)\b|[.;(]|$)",
+    re.IGNORECASE,
+)
+_REPORT_TO = re.compile(
+    r"(?:báo cáo|gửi)[^.;]*?\bvề\s+(.+?)(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc)\b|[.;,]|$)"
+    r"(\s*\(qua[^)]*\))?",
+    re.IGNORECASE,
+)
+_UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
+_FUZZY_SAME = 88
+
+
+@dataclass
+class _Para:
+    """A paragraph of running text with where it stands in the document."""
+
+    text: str
+    section: str
+    title: str
+    zone: str
+    actor: str | None
+
+
+@dataclass
+class _Heading:
+    rank: int
+    number: str
+    title: str
+
+
+@dataclass
+class _Walker:
+    """Reads the blocks in order, tracking the heading stack, appendix and open table."""
+
+    ctx: DateContext
+    stack: list[_Heading] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    paras: list[_Para] = field(default_factory=list)
+    tables: list[tuple[Table, str, str, float]] = field(default_factory=list)
+    appendix: str | None = None
+    appendix_title: str = ""
+    started: bool = False
+    closed: bool = False
+    joinable: bool = False
+    builder: TableBuilder | None = None
+    money_factor: float = 1.0
+
+    def feed(self, block: Block) -> None:
+        if isinstance(block, Row):
+            self._row(block)
+        elif not block.footnote:
+            self._paragraph(block.text)
+
+    # --- paragraphs ------------------------------------------------------------------------
+
+    def _paragraph(self, text: str) -> None:
+        folded = fold(text)
+        appendix = _APPENDIX.match(folded) if len(text) < 400 else None
+        if appendix:
+            self._close_table()
+            self._open_appendix(text, appendix)
+            return
+        if self.appendix is not None:
+            self._close_table()
+            self._appendix_note(text, folded)
+            return
+        if self.closed:
+            return
+        if folded.startswith("noi nhan"):
+            self.closed = True
+            return
+        self._close_table()
+        heading = self._heading(text)
+        if heading is not None:
+            self._push(heading)
+            self.joinable = False
+            if _heading_has_content(heading.rank, text):
+                self._content(_strip_number(text))
+            return
+        if not self.started:
+            return
+        bullet = _BULLET.match(text)
+        if bullet:
+            self._content(bullet.group(1))
+        elif self.joinable and self.paras and _continues(self.paras[-1].text, text):
+            self.paras[-1].text = f"{self.paras[-1].text} {text}"
+        else:
+            self._content(text)
+
+    def _heading(self, text: str) -> _Heading | None:
+        for pattern, rank in ((_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4)):
+            m = pattern.match(text)
+            if m:
+                number = m.group(1)
+                if rank == -1:
+                    rank = min(number.count(".") + 1, 3)
+                return _Heading(rank, number, _short_title(m.group(2)))
+        return None
+
+    def _push(self, heading: _Heading) -> None:
+        if heading.rank == 0:
+            self.started = True
+        while self.stack and self.stack[-1].rank >= heading.rank:
+            self.stack.pop()
+        self.stack.append(heading)
+        self.sections.append(Section(self.path, heading.number, heading.title, heading.rank))
+
+    @property
+    def path(self) -> str:
+        roman = [h.number for h in self.stack if h.rank == 0]
+        numeric = [h.number for h in self.stack if 1 <= h.rank <= 3]
+        letter = [h.number for h in self.stack if h.rank == 4]
+        return ".".join(roman[-1:] + numeric[-1:] + letter[-1:])
+
+    @property
+    def zone(self) -> str:
+        top = fold(self.stack[0].title) if self.stack else ""
+        titles = " ".join(fold(h.title) for h in self.stack[1:])
+        if top.startswith("can cu") or top.startswith("doi tuong"):
+            return "skip"
+        if top.startswith("muc dich"):
+            return "aims"
+        if "muc tieu" in top or "chi tieu" in top:
+            return "aims" if "chung" in titles else "goals"
+        if "to chuc thuc hien" in top or "phan cong" in top:
+            return "organize"
+        if "kinh phi" in top:
+            return "budget"
+        return "tasks"
+
+    @property
+    def actor(self) -> str | None:
+        if self.zone != "organize":
+            return None
+        for heading in self.stack[1:]:
+            if heading.rank in (1, 2, 3):
+                return _unit_name(heading.title)
+        return None
+
+    def _content(self, text: str) -> None:
+        title = " › ".join(h.title for h in self.stack)
+        self.paras.append(_Para(text, self.path, title, self.zone, self.actor))
+        self.joinable = True
+
+    # --- appendices and tables ---------------------------------------------------------------
+
+    def _open_appendix(self, text: str, match: re.Match[str]) -> None:
+        label = match.group(1)
+        count = sum(1 for s in self.sections if s.level == -1) + 1
+        self.appendix = f"Phụ lục {label.upper() if label else ''}".strip()
+        if not label and count > 1:
+            self.appendix = f"Phụ lục {count}"
+        rest = squash(text[len(text) - len(match.group(2)) :]) if match.group(2) else ""
+        self.appendix_title = _short_title(re.split(r"\(kèm theo|\(đính kèm", rest, flags=re.I)[0])
+        self.sections.append(Section(self.appendix, label or "", self.appendix_title, -1))
+
+    def _appendix_note(self, text: str, folded: str) -> None:
+        if "don vi tinh" in folded:
+            self.money_factor = _money_factor(folded)
+        elif not self.appendix_title and not folded.startswith("("):
+            self.appendix_title = _short_title(text)
+            self.sections[-1] = Section(self.appendix or "", "", self.appendix_title, -1)
+
+    def _row(self, row: Row) -> None:
+        if looks_like_header(row.cells) and (
+            self.builder is None or tuple(map(fold, row.cells)) != self.builder._header_key
+        ):
+            self._close_table()
+            self.builder = TableBuilder(row.cells)
+            return
+        if self.builder is None:
+            if self.started and not self.closed:
+                self._content(squash(" ".join(row.cells)))
+            return
+        self.builder.add(row.cells, row.after_break)
+
+    def _close_table(self) -> None:
+        if self.builder is not None:
+            base = self.appendix or self.path
+            title = self.appendix_title if self.appendix else self.stack[-1].title if self.stack else ""
+            self.tables.append((self.builder.table, base, title, self.money_factor))
+            self.builder = None
+
+    # --- items ---------------------------------------------------------------------------------
+
+    def items(self) -> tuple[list[Item], float | None]:
+        self._close_table()
+        items: list[Item] = []
+        for table, base, title, factor in self.tables:
+            items.extend(_table_items(table, base, title, factor, self.ctx))
+        budget: float | None = None
+        for para in self.paras:
+            if para.zone == "budget" and budget is None:
+                budget = _money(fold(para.text))
+            elif para.zone != "skip":
+                items.extend(_paragraph_items(para, self.ctx))
+        return _merge_targets(items), budget
+
+
+def _heading_has_content(rank: int, text: str) -> bool:
+    """Lettered items (a), b)) are sentences; a numbered heading only when it goes on past
+    its name ('1. Kiện toàn tổ chức …: a) …' is a name, a 200-character sentence is not)."""
+    if rank == 4:
+        return len(text) > 60 or text.rstrip()[-1:] in ".;:"
+    name, colon, rest = text.partition(": ")
+    return rank >= 1 and (len(text) > 150 or (bool(colon) and len(rest.split()) >= 5))
+
+
+def _strip_number(text: str) -> str:
+    return re.sub(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\.?\s+", "", text)
+
+
+def _short_title(text: str) -> str:
+    """A heading's name: the words before its first colon or sentence end, at most ~80 chars."""
+    head = re.split(r":\s|\.\s", squash(text).rstrip(":."), maxsplit=1)[0]
+    return head if len(head) <= 90 else head[:80].rsplit(" ", 1)[0] + "…"
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A paragraph cut by a page break or footnote goes on in lower case or mid-sentence."""
+    first = text[0]
+    return first.islower() or first in "(" or previous.rstrip()[-1:] not in _TERMINAL
+
+
+def _unit_name(title: str) -> str:
+    name = re.sub(r"^(?:đề nghị|giao)\s+", "", title, flags=re.IGNORECASE)
+    return name[0].upper() + name[1:] if name else name
+
+
+def _sentence_case(text: str) -> str:
+    text = squash(text)
+    return text[0] + text[1:].lower() if text.isupper() else text
+
+
+def _split_units(text: str) -> list[str]:
+    return [squash(part) for part in re.split(r"[;\n]", text) if squash(part).strip(" .,-")]
+
+
+def _money_factor(folded: str) -> float:
+    if "ty" in folded.split():
+        return 1000.0
+    if "trieu" in folded:
+        return 1.0
+    if "nghin" in folded or "ngan" in folded:
+        return 0.001
+    return 1e-6 if "dong" in folded else 1.0
+
+
+def _parse_number(raw: str) -> float:
+    return float(raw.replace(".", "").replace(",", "."))
+
+
+def _money(folded: str) -> float | None:
+    m = _MONEY.search(folded)
+    if m is None:
+        return None
+    return _parse_number(m.group(1)) * (1000.0 if m.group(2) == "ty" else 1.0)
+
+
+def _table_items(
+    table: Table, base: str, title: str, factor: float, ctx: DateContext
+) -> list[Item]:
+    budget_header = next(
+        (h for h, r in zip(table.header, table.roles, strict=False) if r == "budget"), ""
+    )
+    if budget_header:
+        factor = _money_factor(fold(budget_header)) if "dong" in fold(budget_header) else factor
+    items: list[Item] = []
+    for record in table.records:
+        content = squash(record.get(table.content_role))
+        if not content:
+            continue
+        source = record.parent or record
+        label = ".".join(p for p in (record.group, record.number) if p)
+        due, milestones = (
+            parse_schedule(source.get("time"), ctx) if source.get("time") else (None, [])
+        )
+        implementers = squash(source.get("implementers"))
+        budget_cell = record.get("budget")
+        number = _NUMBER.search(budget_cell) if budget_cell else None
+        kind = "target" if table.is_target_table else "task"
+        items.append(
+            Item(
+                kind=kind,
+                text=content,
+                section=f"{base}, TT {label}" if label else base,
+                section_title=record.group_title or title,
+                measures=find_measures(content) if kind == "target" else [],
+                lead=_record_lead(source),
+                partners=_split_units(source.get("partners")),
+                applies_to=school_levels(f"{content} {implementers}"),
+                due=due,
+                budget_million_vnd=_parse_number(number.group()) * factor if number else None,
+                product=squash(source.get("product")) or None,
+                reporter=implementers or None,
+                milestones=milestones,
+                columns=record.columns,
+            )
+        )
+    return items
+
+
+def _record_lead(record: TableRecord) -> str | None:
+    lead = squash(record.get("lead") or record.get("owner"))
+    if lead:
+        return lead
+    if record.group_title and _UNIT_START.match(fold(record.group_title)):
+        return _sentence_case(record.group_title)
+    return None
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences and ';'-parts that each set a goal; a part without a number belongs to the
+    next one ('Tỷ lệ … trước khi đưa vào vận hành; được kiểm tra …: Đạt 100%')."""
+    parts = [squash(p) for p in re.split(r";\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])", text)]
+    clauses: list[str] = []
+    pending = ""
+    for part in parts:
+        if len(part) <= 3:
+            continue
+        if not find_measures(part):
+            pending = f"{pending}; {part}" if pending else part
+            continue
+        clauses.append(f"{pending}; {part}" if pending and not part[0].isupper() else part)
+        pending = ""
+    return clauses
+
+
+def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
+    text = squash(para.text)
+    folded = fold(text)
+    if len(text) < 20 or _CLOSING.search(folded):
+        return []
+    lead, partners = _assignment(text, para.actor)
+
+    def item(kind: str, **extra: object) -> Item:
+        fields = {"lead": lead, "partners": partners, **extra}
+        return Item(kind=kind, text=text, section=para.section, section_title=para.title, **fields)  # type: ignore[arg-type]
+
+    found: list[Item] = []
+    for rule in find_recurrences(text):
+        reporting = bool(_REPORTING.search(folded))
+        found.append(
+            item(
+                "report" if reporting else "deadline",
+                recurrence=rule,
+                reporter=para.actor,
+                report_to=_report_to(text) if reporting else None,
+                applies_to=school_levels(para.actor or ""),
+            )
+        )
+    for due in find_deadlines(text, ctx):
+        found.append(item("deadline", due=due, applies_to=school_levels(para.actor or "")))
+    for clause in _clauses(text):
+        measures = find_measures(clause)
+        if measures:
+            found.append(_target(clause, para, measures))
+    if para.zone == "goals" and not any(i.kind == "target" for i in found):
+        found.append(_target(text, para, []))
+    if not found and para.zone not in ("goals", "aims"):
+        found.append(item("task", applies_to=school_levels(text)))
+    return found
+
+
+def _target(clause: str, para: _Para, measures: list[Measure]) -> Item:
+    return Item(
+        kind="target",
+        text=clause,
+        section=para.section,
+        section_title=para.title,
+        measures=measures,
+        applies_to=school_levels(clause),
+    )
+
+
+def _assignment(text: str, actor: str | None) -> tuple[str | None, list[str]]:
+    """Who leads and who partners: 'Giao X chủ trì, phối hợp với Y …' or the section's unit."""
+    assigned = _ASSIGNED.match(text)
+    lead = squash(assigned.group(1)) if assigned else actor
+    partners = [_short_unit(m.group(1)) for m in _PARTNER.finditer(text)]
+    return lead, [p for p in partners if p and p != lead]
+
+
+def _short_unit(text: str) -> str:
+    """A unit named inside a sentence, cut at a comma once it is clearly long enough."""
+    words = re.sub(r"(?:[\s,]+(?:các|và|với))+$", "", squash(text)).strip(" ,").split()
+    if len(words) <= 10:
+        return " ".join(words)
+    cut = " ".join(words[:10])
+    shorter = cut.rsplit(",", 1)[0]
+    return shorter if len(shorter.split()) >= 3 else cut
+
+
+def _report_to(text: str) -> str | None:
+    m = _REPORT_TO.search(text)
+    if m is None:
+        return None
+    return squash(m.group(1) + (m.group(2) or "")).strip(" ,.")
+
+
+def _same_target(a: Item, b: Item) -> bool:
+    first_a, first_b = a.first_measure, b.first_measure
+    if (first_a and first_a.value) != (first_b and first_b.value):
+        return False
+    x, y = fold(a.text), fold(b.text)
+    head = min(len(x), len(y), 90)
+    return max(fuzz.token_set_ratio(x, y), fuzz.ratio(x[:head], y[:head])) >= _FUZZY_SAME
+
+
+def _merge_targets(items: list[Item]) -> list[Item]:
+    """One target stated in the goals, again in the tasks and in an appendix table is one
+    target: the table row (it has the lead unit and deadline) keeps the other citations."""
+    targets = [i for i in items if i.kind == "target"]
+    ordered = sorted(targets, key=lambda i: 0 if i.columns else 1)
+    kept: list[Item] = []
+    for target in ordered:
+        twin = next((k for k in kept if _same_target(k, target)), None)
+        if twin is None:
+            kept.append(target)
+        elif target.section not in twin.also_in and target.section != twin.section:
+            twin.also_in.append(target.section)
+    keep_ids = {id(k) for k in kept}
+    return [i for i in items if i.kind != "target" or id(i) in keep_ids]
+
+
+def plan_text(blocks: list[Block]) -> str:
+    """The plan as plain text: paragraphs, and table rows with their cells tab-separated."""
+    lines = [
+        block.text if isinstance(block, Paragraph) else "\t".join(block.cells) for block in blocks
+    ]
+    return "\n".join(lines)
+
+
+def extract_plan(blocks: list[Block]) -> PlanFacts:
+    """Read one plan document's blocks into structured facts."""
+    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and not b.footnote]
+    text = plan_text(blocks)
+    header = read_header(paragraphs, text)
+    walker = _Walker(header.context)
+    for block in blocks:
+        walker.feed(block)
+    items, budget = walker.items()
+    return PlanFacts(
+        number=header.number,
+        issuer=header.issuer,
+        locality=header.locality,
+        issued_on=header.issued_on,
+        issued_text=header.issued_text,
+        title=header.title,
+        year=header.year,
+        school_year=header.school_year,
+        budget_million_vnd=budget,
+        sections=walker.sections,
+        items=items,
+        text=text,
+    )
+

@@ -1,0 +1,389 @@
+"""The plan knowledge base in the database: plans, their sections and items.
+
+Re-importing a plan updates it in place. Plans are matched by `PlanFacts.identity` and items
+by a key derived from their content, so the ids that progress reports and reminders point at
+survive a re-import of the same or a corrected document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+
+from bot.db import Base, UtcDateTime
+from knowledge.dates import occurrences
+from knowledge.facts import Item, PlanFacts, Section
+from knowledge.text import fold, nfc
+
+SaveStatus = Literal["created", "updated", "unchanged"]
+
+
+class PlanRecord(Base):
+    """One imported plan document."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String, unique=True)
+    number: Mapped[str | None]
+    issuer: Mapped[str | None]
+    locality: Mapped[str | None]
+    issued_on: Mapped[str | None] = mapped_column(String(10))
+    issued_text: Mapped[str | None]
+    title: Mapped[str]
+    year: Mapped[int | None]
+    school_year: Mapped[str | None]
+    budget_million_vnd: Mapped[float | None] = mapped_column(Float)
+    source_name: Mapped[str]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, deferred=True)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    sections: Mapped[list[SectionRecord]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SectionRecord.position",
+    )
+    items: Mapped[list[ItemRecord]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ItemRecord.position",
+    )
+
+    @property
+    def display_name(self) -> str:
+        """Short name for lists and answers: 'Ninh Bình – 27/KH-SGDĐT'."""
+        parts = [part for part in (self.locality, self.number or self.title) if part]
+        return " – ".join(parts)
+
+
+class SectionRecord(Base):
+    """A numbered heading of a plan, kept so answers can cite where an item comes from."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str]
+    number: Mapped[str]
+    title: Mapped[str] = mapped_column(Text)
+    level: Mapped[int]
+    position: Mapped[int]
+
+    plan: Mapped[PlanRecord] = relationship(back_populates="sections")
+
+
+class ItemRecord(Base):
+    """A target, task, deadline or reporting schedule of a plan."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    section: Mapped[str]
+    section_title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    partners: Mapped[list[str]] = mapped_column(JSON)
+    applies_to: Mapped[list[str]] = mapped_column(JSON)
+    measures: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None]
+    qualifier: Mapped[str | None]
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_text: Mapped[str | None] = mapped_column(Text)
+    due_precision: Mapped[str | None] = mapped_column(String(16))
+    due_before: Mapped[bool]
+    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    budget_million_vnd: Mapped[float | None] = mapped_column(Float)
+    product: Mapped[str | None] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(Text)
+    report_to: Mapped[str | None] = mapped_column(Text)
+    milestones: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    columns: Mapped[dict[str, str]] = mapped_column(JSON)
+    also_in: Mapped[list[str]] = mapped_column(JSON)
+
+    plan: Mapped[PlanRecord] = relationship(back_populates="items")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `save_plan` did with one plan."""
+
+    plan: PlanRecord
+    status: SaveStatus
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One dated entry of the deadline listing: an item's due date, a milestone or a repeat."""
+
+    plan: str
+    plan_id: int
+    item_id: int
+    due: date
+    text: str
+    recurring: bool
+    kind: str
+    section: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "plan": self.plan,
+            "plan_id": self.plan_id,
+            "item_id": self.item_id,
+            "due": self.due.isoformat(),
+            "text": self.text,
+            "recurring": self.recurring,
+            "kind": self.kind,
+            "section": self.section,
+        }
+
+
+def content_hash(text: str) -> str:
+    """Fingerprint of a plan's normalised text."""
+    return hashlib.sha256(nfc(text).encode("utf-8")).hexdigest()
+
+
+def item_keys(items: Iterable[Item]) -> list[str]:
+    """Stable keys of a plan's items: same kind, section and wording → same key.
+
+    Identical items of one plan get an ordinal suffix, in document order.
+    """
+    seen: Counter[str] = Counter()
+    keys = []
+    for item in items:
+        basis = f"{item.kind}|{item.section}|{fold(item.text)}".encode()
+        digest = hashlib.sha1(basis, usedforsecurity=False).hexdigest()[:16]
+        seen[digest] += 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+    return keys
+
+
+def _plan_values(facts: PlanFacts, source_name: str) -> dict[str, object]:
+    return {
+        "number": facts.number,
+        "issuer": facts.issuer,
+        "locality": facts.locality,
+        "issued_on": facts.issued_on,
+        "issued_text": facts.issued_text,
+        "title": facts.title,
+        "year": facts.year,
+        "school_year": facts.school_year,
+        "budget_million_vnd": facts.budget_million_vnd,
+        "source_name": source_name,
+        "content_hash": content_hash(facts.text),
+        "text": facts.text,
+    }
+
+
+def _item_values(item: Item, key: str, position: int) -> dict[str, object]:
+    first = item.first_measure
+    due = item.due
+    return {
+        "key": key,
+        "position": position,
+        "kind": item.kind,
+        "text": item.text,
+        "section": item.section,
+        "section_title": item.section_title,
+        "lead": item.lead,
+        "partners": list(item.partners),
+        "applies_to": list(item.applies_to),
+        "measures": [measure.to_json() for measure in item.measures],
+        "value": first.value if first else None,
+        "unit": first.unit if first else None,
+        "qualifier": first.qualifier if first else None,
+        "due_on": due.on if due else None,
+        "due_text": due.text if due else None,
+        "due_precision": due.precision if due else None,
+        "due_before": due.before if due else False,
+        "recurrence": item.recurrence,
+        "budget_million_vnd": item.budget_million_vnd,
+        "product": item.product,
+        "reporter": item.reporter,
+        "report_to": item.report_to,
+        "milestones": [milestone.to_json() for milestone in item.milestones],
+        "columns": dict(item.columns),
+        "also_in": list(item.also_in),
+    }
+
+
+def _assign(record: Base, values: dict[str, object]) -> bool:
+    """Set the attributes that differ; True when any did (so unchanged rows are not written)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+def _sync_sections(plan: PlanRecord, sections: list[Section]) -> bool:
+    wanted = [(s.path, s.number, s.title, s.level) for s in sections]
+    if [(s.path, s.number, s.title, s.level) for s in plan.sections] == wanted:
+        return False
+    plan.sections = [
+        SectionRecord(path=path, number=number, title=title, level=level, position=position)
+        for position, (path, number, title, level) in enumerate(wanted)
+    ]
+    return True
+
+
+def _sync_items(plan: PlanRecord, items: list[Item]) -> bool:
+    """Match items by key: keep ids of known ones, insert new ones, drop vanished ones."""
+    existing = {record.key: record for record in plan.items}
+    records = []
+    changed = False
+    for position, (key, item) in enumerate(zip(item_keys(items), items, strict=True)):
+        record = existing.pop(key, None) or ItemRecord()
+        changed |= _assign(record, _item_values(item, key, position))
+        records.append(record)
+    removed = bool(existing)
+    if changed or removed:
+        plan.items = records
+    return changed or removed
+
+
+def save_plan(session: Session, facts: PlanFacts, source_name: str) -> SaveResult:
+    """Insert or update the plan with `facts.identity`; `source_name` is only displayed."""
+    plan = session.scalars(
+        select(PlanRecord)
+        .where(PlanRecord.identity == facts.identity)
+        .options(selectinload(PlanRecord.sections), selectinload(PlanRecord.items))
+    ).one_or_none()
+    created = plan is None
+    if plan is None:
+        plan = PlanRecord(identity=facts.identity)
+    changes = [
+        _assign(plan, _plan_values(facts, source_name)),
+        _sync_sections(plan, facts.sections),
+        _sync_items(plan, facts.items),
+    ]
+    if not any(changes):
+        return SaveResult(plan, "unchanged")
+    plan.imported_at = datetime.now(UTC)
+    session.add(plan)
+    session.flush()
+    return SaveResult(plan, "created" if created else "updated")
+
+
+def list_plans(session: Session) -> list[PlanRecord]:
+    """Every plan with its items, oldest import first."""
+    query = select(PlanRecord).options(selectinload(PlanRecord.items)).order_by(PlanRecord.id)
+    return list(session.scalars(query))
+
+
+def find_plans(session: Session, name: str) -> list[PlanRecord]:
+    """Plans whose locality, number or title contains `name`, ignoring case and diacritics."""
+    wanted = fold(name)
+    return [
+        plan
+        for plan in list_plans(session)
+        if any(wanted in fold(part or "") for part in (plan.locality, plan.number, plan.title))
+    ]
+
+
+def plan_items(session: Session, plan_id: int) -> list[ItemRecord]:
+    """The items of one plan in document order."""
+    query = select(ItemRecord).where(ItemRecord.plan_id == plan_id).order_by(ItemRecord.position)
+    return list(session.scalars(query))
+
+
+def _item_json(item: ItemRecord) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "text": item.text,
+        "section": item.section,
+        "section_title": item.section_title,
+        "value": item.value,
+        "unit": item.unit,
+        "qualifier": item.qualifier,
+        "measures": item.measures,
+        "lead": item.lead,
+        "partners": item.partners,
+        "applies_to": item.applies_to,
+        "due": item.due_on.isoformat() if item.due_on else None,
+        "due_text": item.due_text,
+        "due_precision": item.due_precision,
+        "recurrence": item.recurrence,
+        "budget_million_vnd": item.budget_million_vnd,
+        "product": item.product,
+        "reporter": item.reporter,
+        "report_to": item.report_to,
+        "milestones": item.milestones,
+        "also_in": item.also_in,
+    }
+
+
+def export_json(plans: Iterable[PlanRecord]) -> dict[str, object]:
+    """The knowledge base as plain JSON, for `planbot kb export` and for checking extraction."""
+    return {
+        "plans": [
+            {
+                "id": plan.id,
+                "number": plan.number,
+                "issuer": plan.issuer,
+                "locality": plan.locality,
+                "issued_on": plan.issued_on,
+                "issued_text": plan.issued_text,
+                "title": plan.title,
+                "year": plan.year,
+                "school_year": plan.school_year,
+                "budget_million_vnd": plan.budget_million_vnd,
+                "items": [_item_json(item) for item in plan.items],
+            }
+            for plan in plans
+        ]
+    }
+
+
+def _item_deadlines(item: ItemRecord, start: date, end: date) -> Iterator[Deadline]:
+    """The item's own due date, its milestones and its repeats that fall inside [start, end]."""
+
+    def entry(due: date, text: str, recurring: bool = False) -> Deadline:
+        plan = item.plan
+        return Deadline(
+            plan.display_name, plan.id, item.id, due, text, recurring, item.kind, item.section
+        )
+
+    if item.due_on is not None and start <= item.due_on <= end:
+        yield entry(item.due_on, item.text)
+    for milestone in item.milestones:
+        on = (milestone.get("due") or {}).get("on")
+        due = date.fromisoformat(on) if on else None
+        if due is not None and start <= due <= end:
+            text = f"{textwrap.shorten(item.text, 80, placeholder='…')}: {milestone['text']}"
+            yield entry(due, text)
+    if item.recurrence:
+        for due in occurrences(item.recurrence, start, end):
+            yield entry(due, item.text, recurring=True)
+
+
+def deadlines(
+    session: Session, start: date, end: date, plan_ids: Collection[int] | None = None
+) -> list[Deadline]:
+    """Everything due in [start, end], optionally of some plans only, in date order."""
+    query = select(ItemRecord).options(selectinload(ItemRecord.plan))
+    if plan_ids is not None:
+        query = query.where(ItemRecord.plan_id.in_(plan_ids))
+    unique: dict[tuple[int, date, str], Deadline] = {}
+    for item in session.scalars(query):
+        for entry in _item_deadlines(item, start, end):
+            unique.setdefault((entry.plan_id, entry.due, entry.text), entry)
+    return sorted(unique.values(), key=lambda d: (d.due, d.plan_id, d.item_id, d.text))
