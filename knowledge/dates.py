@@ -173,7 +173,9 @@ def find_deadlines(text: str, ctx: DateContext) -> list[Due]:
 
 # --- recurring schedules -------------------------------------------------------------------
 
-_DETAIL_DAY = r"\W{0,3}(?:\(|,)?\s*(?:truoc|vao|cham nhat|tu)?\s*(?:ngay\s*)?(\d{1,2})\b(?!\s*[/.]\s*\d)"
+_DETAIL_DAY = (
+    r"\W{0,3}(?:\(|,)?\s*(?:truoc|vao|cham nhat|tu)?\s*(?:ngay\s*)?(\d{1,2})\b(?!\s*[/.]\s*\d)"
+)
 _MONTHLY = re.compile(r"(?:hang|moi)\s+thang\b(?!\s+(?:cuoi|dau|giua))")
 _MONTHLY_DAY = re.compile(_DETAIL_DAY + r"(?!\s+thang)")
 _MONTHLY_BEFORE = re.compile(r"(?:truoc|vao)\s+ngay\s+(\d{1,2})\s+(?:hang|moi)\s+thang\b")
@@ -183,7 +185,8 @@ _QUARTER_DAY = re.compile(
     r"thang\s+(cuoi|dau|giua|thu\s+[123])\s+(?:cua\s+)?quy"
 )
 _QUARTER_DAY_ANYWHERE = re.compile(
-    r"(?:truoc|vao|cham nhat)\s+(?:ngay\s*)?(\d{1,2})\s+(?:cua\s+)?thang\s+(cuoi|dau|giua)\s+(?:cua\s+)?quy"
+    r"(?:truoc|vao|cham nhat)\s+(?:ngay\s*)?(\d{1,2})\s+(?:cua\s+)?"
+    r"thang\s+(cuoi|dau|giua)\s+(?:cua\s+)?quy"
 )
 _YEARLY = re.compile(r"(?:hang|moi)\s+nam\b|\bnam(?=\s*\(\s*(?:truoc|vao|cham))")
 _YEAR_DAY = re.compile(
@@ -192,7 +195,8 @@ _YEAR_DAY = re.compile(
 )
 _YEAR_MONTH = re.compile(r"\W{0,3}(?:\(|,)?\s*(?:vao|trong)?\s*thang\s+(\d{1,2})\b(?!\s*/\s*\d)")
 _DAY_BEFORE_YEARLY = re.compile(
-    r"(?:(?:truoc|vao|cham nhat)\s+)?(?:ngay\s+)?(\d{1,2})\s*(?:/|\s+thang\s+)(\d{1,2})\s+(?:hang|moi)\s+nam\b"
+    r"(?:(?:truoc|vao|cham nhat)\s+)?(?:ngay\s+)?(\d{1,2})\s*(?:/|\s+thang\s+)(\d{1,2})"
+    r"\s+(?:hang|moi)\s+nam\b"
 )
 _MONTH_BEFORE_YEARLY = re.compile(r"(?:vao\s+|trong\s+)?thang\s+(\d{1,2})\s+(?:hang|moi)\s+nam\b")
 _SEMIANNUAL = re.compile(
@@ -213,7 +217,9 @@ def _weekday(word: str) -> int:
     return int(word) - 2 if word.isdigit() else _WEEKDAYS[word]
 
 
-def _rule(freq: str, rrule: str, text: str, before: bool, **fields: int | None) -> dict[str, object]:
+def _rule(
+    freq: str, rrule: str, text: str, before: bool, **fields: int | None
+) -> dict[str, object]:
     wording = squash(text.replace("*", ""))
     if wording.count("(") > wording.count(")"):
         wording += ")"
@@ -259,23 +265,29 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
         if claim(m.start(), m.end()):
             day = int(m.group(1))
             rrule = f"FREQ=MONTHLY;BYMONTHDAY={day}"
-            rules.append((m.start(), _rule("monthly", rrule, text[m.start() : m.end()], True, day=day)))
+            rules.append(
+                (m.start(), _rule("monthly", rrule, text[m.start() : m.end()], True, day=day))
+            )
     for m in _MONTHLY.finditer(folded):
         detail = _MONTHLY_DAY.match(folded, m.end())
         end = detail.end() if detail else m.end()
         if not claim(m.start(), end):
             continue
-        day = int(detail.group(1)) if detail else None
-        rrule = f"FREQ=MONTHLY;BYMONTHDAY={day if day else -1}"
-        rule = _rule("monthly", rrule, text[m.start() : end], before_at(m.end()), day=day)
+        month_day = int(detail.group(1)) if detail else None
+        rrule = f"FREQ=MONTHLY;BYMONTHDAY={month_day or -1}"
+        rule = _rule("monthly", rrule, text[m.start() : end], before_at(m.end()), day=month_day)
         rules.append((m.start(), rule))
     for m in _DAY_BEFORE_YEARLY.finditer(folded):
         if claim(m.start(), m.end()):
             day, month = int(m.group(1)), int(m.group(2))
-            rules.append((m.start(), _yearly(day, month, text[m.start() : m.end()], before_at(m.start()))))
+            rules.append(
+                (m.start(), _yearly(day, month, text[m.start() : m.end()], before_at(m.start())))
+            )
     for m in _MONTH_BEFORE_YEARLY.finditer(folded):
         if claim(m.start(), m.end()):
-            rules.append((m.start(), _yearly(None, int(m.group(1)), text[m.start() : m.end()], False)))
+            rules.append(
+                (m.start(), _yearly(None, int(m.group(1)), text[m.start() : m.end()], False))
+            )
     for m in _YEARLY.finditer(folded):
         day_detail = _YEAR_DAY.match(folded, m.end())
         month_detail = None if day_detail else _YEAR_MONTH.match(folded, m.end())

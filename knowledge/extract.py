@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from knowledge.dates import DateContext, find_deadlines, find_recurrences, parse_schedule
 from knowledge.document import Block, Paragraph, Row
-from knowledge.facts import Item, Measure, PlanFacts, Section
+from knowledge.facts import Item, ItemKind, Measure, PlanFacts, Section
 from knowledge.header import read_header
 from knowledge.measures import find_measures, school_levels
 from knowledge.tables import Table, TableBuilder, TableRecord, looks_like_header
@@ -30,7 +31,7 @@ _BULLET = re.compile(r"^[-+•–]\s*(\S.*)$")
 _APPENDIX = re.compile(r"^phu luc\s*(\d+|[ivx]+\b)?\s*[.:]?\s*(.*)$")
 _MONEY = re.compile(r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty)\s*dong")
 _NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
-_TERMINAL = ".;:!?…\"”)"
+_TERMINAL = '.;:!?…"”)'
 _CLOSING = re.compile(
     r"^(tren day la|chi tiet (theo|tai) phu luc)|yeu cau .{0,240}nghiem tuc trien khai"
     r"|de duoc huong dan"
@@ -221,7 +222,9 @@ class _Walker:
     def _close_table(self) -> None:
         if self.builder is not None:
             base = self.appendix or self.path
-            title = self.appendix_title if self.appendix else self.stack[-1].title if self.stack else ""
+            title = (
+                self.appendix_title if self.appendix else self.stack[-1].title if self.stack else ""
+            )
             self.tables.append((self.builder.table, base, title, self.money_factor))
             self.builder = None
 
@@ -246,8 +249,9 @@ def _heading_has_content(rank: int, text: str) -> bool:
     its name ('1. Kiện toàn tổ chức …: a) …' is a name, a 200-character sentence is not)."""
     if rank == 4:
         return len(text) > 60 or text.rstrip()[-1:] in ".;:"
-    name, colon, rest = text.partition(": ")
-    return rank >= 1 and (len(text) > 150 or (bool(colon) and len(rest.split()) >= 5))
+    _, colon, rest = text.partition(": ")
+    sentence = text.rstrip()[-1:] in ".;"
+    return rank >= 1 and (len(text) > 150 or sentence or (bool(colon) and len(rest.split()) >= 5))
 
 
 def _strip_number(text: str) -> str:
@@ -277,7 +281,7 @@ def _sentence_case(text: str) -> str:
 
 
 def _split_units(text: str) -> list[str]:
-    return [squash(part) for part in re.split(r"[;\n]", text) if squash(part).strip(" .,-")]
+    return [squash(part) for part in text.split(";") if squash(part).strip(" .,-")]
 
 
 def _money_factor(folded: str) -> float:
@@ -322,7 +326,7 @@ def _table_items(
         implementers = squash(source.get("implementers"))
         budget_cell = record.get("budget")
         number = _NUMBER.search(budget_cell) if budget_cell else None
-        kind = "target" if table.is_target_table else "task"
+        kind: ItemKind = "target" if table.is_target_table else "task"
         items.append(
             Item(
                 kind=kind,
@@ -330,13 +334,13 @@ def _table_items(
                 section=f"{base}, TT {label}" if label else base,
                 section_title=record.group_title or title,
                 measures=find_measures(content) if kind == "target" else [],
-                lead=_record_lead(source),
+                lead=_record_lead(source, table.is_target_table),
                 partners=_split_units(source.get("partners")),
                 applies_to=school_levels(f"{content} {implementers}"),
                 due=due,
                 budget_million_vnd=_parse_number(number.group()) * factor if number else None,
                 product=squash(source.get("product")) or None,
-                reporter=implementers or None,
+                reporter=implementers if table.is_target_table and implementers else None,
                 milestones=milestones,
                 columns=record.columns,
             )
@@ -344,8 +348,14 @@ def _table_items(
     return items
 
 
-def _record_lead(record: TableRecord) -> str | None:
-    lead = squash(record.get("lead") or record.get("owner"))
+def _record_lead(record: TableRecord, is_target: bool) -> str | None:
+    """The lead unit column, else the owning agency, else (in a task table) whoever carries
+    it out, else the group row above it when that names a unit."""
+    lead = squash(
+        record.get("lead")
+        or record.get("owner")
+        or ("" if is_target else record.get("implementers"))
+    )
     if lead:
         return lead
     if record.group_title and _UNIT_START.match(fold(record.group_title)):
@@ -377,9 +387,16 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
         return []
     lead, partners = _assignment(text, para.actor)
 
-    def item(kind: str, **extra: object) -> Item:
-        fields = {"lead": lead, "partners": partners, **extra}
-        return Item(kind=kind, text=text, section=para.section, section_title=para.title, **fields)  # type: ignore[arg-type]
+    def item(kind: ItemKind, **extra: Any) -> Item:
+        return Item(
+            kind=kind,
+            text=text,
+            section=para.section,
+            section_title=para.title,
+            lead=lead,
+            partners=partners,
+            **extra,
+        )
 
     found: list[Item] = []
     for rule in find_recurrences(text):
@@ -498,4 +515,3 @@ def extract_plan(blocks: list[Block]) -> PlanFacts:
         items=items,
         text=text,
     )
-

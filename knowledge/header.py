@@ -29,7 +29,10 @@ _BODIES = {
     "pgd&dt": "Phòng GDĐT",
     "ubnd": "UBND",
 }
-_UBND_LEVEL = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+"
+_UBND_LEVEL = (
+    r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
+    r"(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+"
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,9 @@ class Header:
         issued_year = int(self.issued_on[:4]) if self.issued_on else None
         first = int(self.school_year[:4]) if self.school_year else None
         if first is None and issued_year is not None:
-            issued_month = int(self.issued_on[5:7]) if self.issued_on and len(self.issued_on) >= 7 else 9
+            issued_month = (
+                int(self.issued_on[5:7]) if self.issued_on and len(self.issued_on) >= 7 else 9
+            )
             first = issued_year if issued_month >= 8 else issued_year - 1
         return DateContext(year=self.year or issued_year, school_year=first)
 

@@ -53,10 +53,10 @@ def find_measures(text: str) -> list[Measure]:
     for m in _PERCENT.finditer(folded):
         spans.append((m.start(), m.end(), _number(m.group(1)), "%", None))
     for m in _RATIO.finditer(folded):
-        numerator, denominator = int(m.group(1)), int(m.group(2))
+        num, den = int(m.group(1)), int(m.group(2))
         before = folded[max(0, m.start() - 12) : m.start()]
-        if 0 < denominator and numerator <= denominator and not _NOT_RATIO_BEFORE.search(before):
-            spans.append((m.start(), m.end(), float(numerator), f"/{denominator}", denominator))
+        if den > 0 and num <= den and not _NOT_RATIO_BEFORE.search(before):
+            spans.append((m.start(), m.end(), float(num), f"/{den}", float(den)))
     spans.sort()
     measures: list[Measure] = []
     lead = ""
@@ -76,13 +76,16 @@ def find_measures(text: str) -> list[Measure]:
                 unit=unit,
                 qualifier=_qualifier(folded[previous_end:start], folded[end : end + 10]),
                 subject=subject,
-                denominator=float(denominator) if denominator is not None else None,
+                denominator=denominator,
             )
         )
     return measures
 
 
-_QUALIFIER_WORDS = r"(?:không dưới|tối thiểu|ít nhất|trên|đạt tới|đạt|phấn đấu|phần đầu|phân đầu|trung bình|từ|và|tại|trở lên)"
+_QUALIFIER_WORDS = (
+    r"(?:không dưới|tối thiểu|ít nhất|trên|đạt tới|đạt|phấn đấu|phần đầu|phân đầu"
+    r"|trung bình|từ|và|tại|trở lên)"
+)
 _TRAILING = re.compile(r"(?i)(?:[\s:,]+|\b" + _QUALIFIER_WORDS + r"\b)+$")
 _LEADING = re.compile(r"(?i)^(?:[\s:,]+|\b" + _QUALIFIER_WORDS + r"\b)+")
 

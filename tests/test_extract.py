@@ -1,0 +1,296 @@
+"""Extraction pins real facts of the five sample plans and of a plan never seen before."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from knowledge.document import read_blocks, text_to_blocks
+from knowledge.extract import extract_plan
+from knowledge.facts import Item, PlanFacts
+
+SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "sample_plans"
+UNSEEN = Path(__file__).resolve().parent / "data" / "da-lat-2025-2026.md"
+
+
+@cache
+def plan(name: str) -> PlanFacts:
+    path = UNSEEN if name == "unseen" else SAMPLES / f"{name}.txt"
+    return extract_plan(read_blocks(path))
+
+
+def items(facts: PlanFacts, kind: str, section_prefix: str = "") -> list[Item]:
+    return [i for i in facts.items if i.kind == kind and i.section.startswith(section_prefix)]
+
+
+def item_with(facts: PlanFacts, kind: str, words: str) -> Item:
+    found = [i for i in facts.items if i.kind == kind and words in i.text]
+    assert found, f"no {kind} containing {words!r}"
+    return found[0]
+
+
+def rules(facts: PlanFacts) -> list[tuple[object, ...]]:
+    return [
+        (i.recurrence["freq"], i.recurrence.get("day"), i.recurrence.get("month"))
+        for i in facts.items
+        if i.recurrence
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "issuer", "locality", "issued_on", "title_words"),
+    [
+        (
+            "ninh-binh-2025",
+            "27/KH-SGDĐT",
+            "Sở GDĐT Ninh Bình",
+            "Ninh Bình",
+            "2025-09-19",
+            "năm 2025",
+        ),
+        (
+            "hai-phong-2024-2025",
+            "1115/KH-SGDĐT",
+            "Sở GDĐT Hải Phòng",
+            "Hải Phòng",
+            "2024-09-09",
+            "năm học 2024-2025",
+        ),
+        (
+            "nha-trang-2024",
+            "1669/KH-UBND",
+            "UBND thành phố Nha Trang",
+            "Nha Trang",
+            "2024-03-05",
+            "thành phố Nha Trang",
+        ),
+        ("tam-chuc-2026", None, "UBND phường Tam Chúc", "Tam Chúc", "2026-06", "phường Tam Chúc"),
+        ("tuyen-hoa-2024", None, "Phòng GDĐT Tuyên Hoá", "Tuyên Hoá", "2024", "Tuyên Hoá năm 2024"),
+        (
+            "unseen",
+            "45/KH-PGD&ĐT",
+            "Phòng GDĐT Đà Lạt",
+            "Đà Lạt",
+            "2025-10-03",
+            "năm học 2025 – 2026",
+        ),
+    ],
+)
+def test_metadata_comes_from_the_heading_block(
+    name: str, number: str | None, issuer: str, locality: str, issued_on: str, title_words: str
+) -> None:
+    facts = plan(name)
+    assert (facts.number, facts.issuer, facts.locality, facts.issued_on) == (
+        number,
+        issuer,
+        locality,
+        issued_on,
+    )
+    assert title_words in facts.title
+    assert not facts.title.startswith(("Căn cứ", "Thực hiện Kế hoạch"))
+
+
+def test_blank_day_and_month_keep_the_wording() -> None:
+    assert plan("tam-chuc-2026").issued_text == "ngày tháng 6 năm 2026"
+    assert plan("tuyen-hoa-2024").issued_text == "ngày tháng năm 2024"
+
+
+def test_ninh_binh_has_the_eleven_targets_of_its_first_appendix() -> None:
+    facts = plan("ninh-binh-2025")
+    targets = items(facts, "target", "Phụ lục 1,")
+    assert [t.section for t in targets] == [f"Phụ lục 1, TT {n}" for n in range(1, 12)]
+    dues = {t.section.rsplit(" ", 1)[1]: (t.due.on if t.due else None) for t in targets}
+    assert dues["1"] == date(2025, 10, 10)
+    assert dues["3"] == dues["4"] == dues["5"] == date(2025, 12, 31)
+    assert dues["10"] == date(2025, 11, 30)
+    assert (
+        dues["2"] is None and targets[1].due is not None and targets[1].due.text == "Thường xuyên"
+    )
+    assert targets[8].due is not None and targets[8].due.text == "Theo kế hoạch chung của Bộ GDĐT"
+    assert targets[9].lead == "Phòng Tài chính"
+    assert targets[4].lead == "Phòng GDTrH, GDNN&GDTX"
+    first = targets[0].first_measure
+    assert first is not None and (first.value, first.unit) == (100.0, "%")
+
+
+def test_rows_cut_by_a_page_break_are_glued_back() -> None:
+    facts = plan("ninh-binh-2025")
+    fourth = item_with(facts, "target", "90% đội ngũ")
+    assert "có hiểu biết về chuyển đổi số, kiến thức và kỹ năng số" in fourth.text
+    assert [m.value for m in fourth.measures] == [90.0, 80.0]
+    hoc_ba = item_with(facts, "target", "triển khai học bạ số")
+    assert "UBND các xã phường" in (hoc_ba.reporter or "")
+    kho = item_with(facts, "task", "Kho học liệu số dùng chung toàn ngành")
+    assert kho.lead == "Phòng Công tác học sinh, sinh viên"
+    assert kho.partners == ["Phòng GDMN, GDTH, GDTrH, GDNN&GDTX, QLCL"]
+
+
+def test_body_targets_repeating_an_appendix_row_are_one_target() -> None:
+    facts = plan("ninh-binh-2025")
+    lan = [t for t in items(facts, "target") if "mạng nội bộ (LAN)" in t.text]
+    assert len(lan) == 1
+    assert lan[0].section == "Phụ lục 1, TT 3" and "I.2.2" in lan[0].also_in
+    signature = item_with(facts, "target", "chữ ký số")
+    assert signature.section == "I.2.5"
+    assert signature.first_measure is not None
+    assert (signature.first_measure.value, signature.first_measure.qualifier) == (50.0, "trên")
+
+
+def test_ninh_binh_reports_monthly_quarterly_and_yearly() -> None:
+    facts = plan("ninh-binh-2025")
+    assert rules(facts) == [("monthly", 20, None), ("quarterly", 20, None), ("yearly", 10, 12)]
+    quarterly = items(facts, "report")[1]
+    assert quarterly.recurrence is not None and quarterly.recurrence["month_of_quarter"] == 3
+    assert quarterly.reporter == "Các cơ sở giáo dục trong tỉnh"
+    assert (quarterly.report_to or "").startswith("đơn vị quản lý trực tiếp")
+    assert quarterly.section == "V.3"
+
+
+def test_hai_phong_district_offices_send_it_figures_by_20_october() -> None:
+    facts = plan("hai-phong-2024-2025")
+    row = next(
+        t for t in items(facts, "task", "Phụ lục") if t.text.startswith("Rà soát, tổng hợp số liệu")
+    )
+    assert row.section == "Phụ lục, TT II.3"
+    assert row.lead == "Phòng giáo dục và đào tạo"
+    assert row.due is not None and (row.due.on, row.due.text) == (
+        date(2024, 10, 20),
+        "Chậm nhất 20/10/2024",
+    )
+    body = [
+        d
+        for d in items(facts, "deadline", "V.2")
+        if d.due is not None and d.due.on == date(2024, 10, 20)
+    ]
+    assert body and body[0].lead == "Các phòng Giáo dục và Đào tạo quận, huyện"
+
+
+def test_hai_phong_appendix_groups_rows_under_their_units() -> None:
+    facts = plan("hai-phong-2024-2025")
+    rows = items(facts, "task", "Phụ lục")
+    assert len(rows) == 14
+    assert {r.lead for r in rows} == {
+        "Sở giáo dục và đào tạo",
+        "Phòng giáo dục và đào tạo",
+        "Các cơ sở giáo dục",
+    }
+    first = rows[0]
+    assert first.due is not None and first.due.on == date(2023, 9, 30)
+    continued = next(r for r in rows if r.section == "Phụ lục, TT III.2")
+    assert "CĐS và công tác thống kê giáo dục" in continued.text
+    assert plan("hai-phong-2024-2025").school_year == "2024-2025"
+
+
+def test_nha_trang_appendix_budgets_add_up_to_the_stated_total() -> None:
+    facts = plan("nha-trang-2024")
+    budgets = [t.budget_million_vnd for t in items(facts, "task", "Phụ lục")]
+    assert sum(b for b in budgets if b is not None) == pytest.approx(7048.0)
+    assert facts.budget_million_vnd == pytest.approx(7048.0)
+    kho = item_with(facts, "task", "Xây dựng kho học liệu")
+    assert kho.budget_million_vnd == pytest.approx(1184.0)
+    assert kho.lead == "Phòng GDĐT"
+    assert kho.due is not None and kho.due.on == date(2025, 6, 30)
+    assert [m.due.on for m in kho.milestones] == [
+        date(2024, 6, 30),
+        date(2024, 9, 30),
+        date(2025, 6, 30),
+    ]
+
+
+def test_nha_trang_sub_rows_inherit_and_continue_their_parent() -> None:
+    facts = plan("nha-trang-2024")
+    portal = item_with(facts, "task", "Mở rộng, nâng cấp hệ thống")
+    assert portal.due is not None and portal.due.on == date(2025, 3, 31)
+    sub = item_with(facts, "task", "Hỗ trợ đa nền tảng")
+    assert sub.section == "Phụ lục, TT 5.2"
+    assert sub.due == portal.due and sub.budget_million_vnd is None
+
+
+def test_nha_trang_schedules() -> None:
+    facts = plan("nha-trang-2024")
+    assert ("yearly", None, 11) in rules(facts)
+    assert ("semiannual", None, None) in rules(facts)
+    yearly = items(facts, "report")[0]
+    assert yearly.report_to == "Phòng GDĐT"
+    school_plan = [d for d in items(facts, "deadline") if d.due and d.due.on == date(2024, 3, 15)]
+    assert school_plan and school_plan[0].lead == "Các đơn vị trường học"
+
+
+def test_tam_chuc_targets_and_quarterly_reports() -> None:
+    facts = plan("tam-chuc-2026")
+    assert rules(facts) == [("quarterly", 10, None), ("yearly", 5, 12)]
+    report = items(facts, "report")[0]
+    assert report.report_to == "UBND phường (qua phòng Văn hoá - Xã hội)"
+    four = item_with(facts, "target", "4/4 trường")
+    assert four.first_measure is not None
+    assert (four.first_measure.value, four.first_measure.unit) == (4.0, "/4")
+    assert four.applies_to == ["tieu_hoc", "thcs"]
+    training = item_with(facts, "target", "65% học sinh")
+    assert [(m.value, m.qualifier) for m in training.measures] == [
+        (100.0, None),
+        (65.0, "tối thiểu"),
+    ]
+    assert len(items(facts, "target", "I.2")) >= 25
+
+
+def test_tuyen_hoa_targets_survive_a_page_break_mid_sentence() -> None:
+    facts = plan("tuyen-hoa-2024")
+    online = item_with(facts, "target", "hồ sơ trực tuyến phát sinh")
+    assert online.first_measure is not None
+    assert (online.first_measure.value, online.first_measure.qualifier) == (70.0, "tối thiểu")
+    assert rules(facts) == [("yearly", 15, 6)]
+    assert len(items(facts, "target")) >= 15
+
+
+def test_a_plan_never_seen_before_in_another_layout() -> None:
+    facts = plan("unseen")
+    targets = items(facts, "target")
+    assert [
+        (t.first_measure.value, t.first_measure.unit, t.first_measure.qualifier)
+        for t in targets
+        if t.first_measure
+    ] == [
+        (85.0, "%", "không dưới"),
+        (12.0, "/15", None),
+        (60.0, "%", "tối thiểu"),
+    ]
+    assert [t.applies_to for t in targets] == [["tieu_hoc"], ["thcs"], ["mam_non"]]
+    deadline = items(facts, "deadline")[0]
+    assert deadline.due is not None and deadline.due.on == date(2025, 11, 30)
+    semester = items(facts, "deadline")[1]
+    assert semester.due is not None and semester.due.on == date(2026, 5, 31)
+    assert rules(facts) == [("monthly", 25, None), ("quarterly", 15, None), ("weekly", None, None)]
+    assert items(facts, "report")[0].report_to == "Phòng GDĐT"
+    rows = items(facts, "task", "Phụ lục")
+    assert [(r.lead, r.budget_million_vnd) for r in rows] == [
+        ("Trường THCS Lê Lợi", 150.0),
+        ("Phòng GDĐT", 25.5),
+        ("Các trường THCS", None),
+    ]
+    assert rows[0].partners == ["Phòng Tài chính", "Kho bạc"]
+    assert rows[2].due is not None and rows[2].due.on == date(2026, 1, 31)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ninh-binh-2025", "hai-phong-2024-2025", "nha-trang-2024", "tam-chuc-2026", "tuyen-hoa-2024"],
+)
+def test_every_item_is_citable(name: str) -> None:
+    facts = plan(name)
+    paths = {s.path for s in facts.sections}
+    for item in facts.items:
+        assert item.section.split(",")[0] in paths, item.section
+        assert item.text.strip()
+
+
+def test_extraction_reads_the_text_not_the_file_name(tmp_path: Path) -> None:
+    text = (SAMPLES / "tam-chuc-2026.txt").read_text(encoding="utf-8")
+    renamed = tmp_path / "khong-ten.txt"
+    renamed.write_text(text.replace("Tam Chúc", "Hòa Bình"), encoding="utf-8")
+    facts = extract_plan(read_blocks(renamed))
+    assert facts.locality == "Hòa Bình" and facts.issuer == "UBND phường Hòa Bình"
+    assert facts.identity != plan("tam-chuc-2026").identity
+    assert extract_plan(text_to_blocks(text)).identity == plan("tam-chuc-2026").identity
