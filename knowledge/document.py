@@ -207,6 +207,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LINK = re.compile(r"!?\[([^\]]{0,300})\](?:\([^)\s]*(?:\s+\"[^\"]*\")?\)|\{[^}]*\})")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+|mailto:[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")
+# Spans are bounded (300 characters) so a hostile line cannot make matching quadratic.
 _EMPHASIS = re.compile(
     r"(?<!\\)(\*{1,3})(?=[^\s*)])(.{1,300}?)(?<=[^\s*(\\])\1"
     r"|(?<![\w\\])(_{1,3})(?=[^\s_)])(.{1,300}?)(?<=[^\s_(\\])\3(?!\w)"

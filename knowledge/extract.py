@@ -51,6 +51,9 @@ _REPORT_TO = re.compile(
     r"(\s*\(qua[^)]*\))?",
     re.IGNORECASE,
 )
+_HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
+_MAY_BE_DATED = re.compile(r"\d|hoc ky")
+_MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
 _FUZZY_SAME = 88
 
@@ -363,19 +366,21 @@ def _record_lead(record: TableRecord, is_target: bool) -> str | None:
     return None
 
 
-def _clauses(text: str) -> list[str]:
-    """Sentences and ';'-parts that each set a goal; a part without a number belongs to the
-    next one ('Tỷ lệ … trước khi đưa vào vận hành; được kiểm tra …: Đạt 100%')."""
+def _goal_clauses(text: str) -> list[tuple[str, list[Measure]]]:
+    """Sentences and ';'-parts that each set a goal, with their numbers; a part without a
+    number belongs to the next one ('Tỷ lệ … đưa vào vận hành; được kiểm tra …: Đạt 100%')."""
+    if not _HAS_MEASURE.search(text):
+        return []
     parts = [squash(p) for p in re.split(r";\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])", text)]
-    clauses: list[str] = []
+    clauses: list[tuple[str, list[Measure]]] = []
     pending = ""
     for part in parts:
-        if len(part) <= 3:
+        measures = find_measures(part) if len(part) > 3 else []
+        if not measures:
+            pending = f"{pending}; {part}" if pending and len(part) > 3 else pending or part
             continue
-        if not find_measures(part):
-            pending = f"{pending}; {part}" if pending else part
-            continue
-        clauses.append(f"{pending}; {part}" if pending and not part[0].isupper() else part)
+        joined = f"{pending}; {part}" if pending and not part[0].isupper() else part
+        clauses.append((joined, find_measures(joined) if joined != part else measures))
         pending = ""
     return clauses
 
@@ -399,7 +404,7 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
         )
 
     found: list[Item] = []
-    for rule in find_recurrences(text):
+    for rule in find_recurrences(text) if _MAY_RECUR.search(folded) else []:
         reporting = bool(_REPORTING.search(folded))
         found.append(
             item(
@@ -410,12 +415,10 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
                 applies_to=school_levels(para.actor or ""),
             )
         )
-    for due in find_deadlines(text, ctx):
+    for due in find_deadlines(text, ctx) if _MAY_BE_DATED.search(folded) else []:
         found.append(item("deadline", due=due, applies_to=school_levels(para.actor or "")))
-    for clause in _clauses(text):
-        measures = find_measures(clause)
-        if measures:
-            found.append(_target(clause, para, measures))
+    for clause, measures in _goal_clauses(text):
+        found.append(_target(clause, para, measures))
     if para.zone == "goals" and not any(i.kind == "target" for i in found):
         found.append(_target(text, para, []))
     if not found and para.zone not in ("goals", "aims"):
