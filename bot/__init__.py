@@ -1,0 +1,1 @@
+"""Runtime of planbot: settings, database, composition root, command line and channel adapters."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -53,7 +54,7 @@ class _Formatter(argparse.HelpFormatter):
         groups: Any,
         prefix: str | None = None,
     ) -> None:
-        super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -266,3 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return error.code
+    except BrokenPipeError:
+        # The reader (`| head`) left early: silence the final flush instead of a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

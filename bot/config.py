@@ -17,7 +17,9 @@ def _default_database_url() -> str:
 class Settings(BaseSettings):
     """Everything the bot reads from its environment; real environment variables win over .env."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
 
     database_url: str = Field(default_factory=_default_database_url)
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -1,0 +1,78 @@
+"""The `planbot` command run in-process against a fresh SQLite database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no developer .env, no ./data of the working tree
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'planbot.db'}")
+    monkeypatch.delenv("PLANS_DIR", raising=False)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert main(list(argv)) == 0
+    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_first_run_loads_the_sample_plans(capsys: pytest.CaptureFixture[str]) -> None:
+    plans = run_json(capsys, "plans", "--json")["plans"]
+    assert isinstance(plans, list)
+    assert len(plans) == 5
+    assert {plan["locality"] for plan in plans} >= {"Ninh Bình", "Tam Chúc"}
+    assert all(sum(plan["item_counts"].values()) > 0 for plan in plans)
+
+
+def test_reimporting_a_sample_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    sample = Path(__file__).parents[1] / "knowledge" / "sample_plans" / "ninh-binh-2025.txt"
+    assert main(["import", str(sample)]) == 0
+    assert "không đổi Ninh Bình" in capsys.readouterr().out
+    assert len(run_json(capsys, "plans", "--json")["plans"]) == 5  # type: ignore[arg-type]
+
+
+def test_export_one_plan_by_name_without_diacritics(capsys: pytest.CaptureFixture[str]) -> None:
+    [plan] = run_json(capsys, "kb", "export", "--plan", "ninh binh", "--json")["plans"]  # type: ignore[misc]
+    assert plan["locality"] == "Ninh Bình"
+    assert plan["items"]
+
+
+def test_deadlines_json(capsys: pytest.CaptureFixture[str]) -> None:
+    found = run_json(
+        capsys, "kb", "deadlines", "--from", "2025-01-01", "--to", "2025-12-31", "--json"
+    )
+    assert (found["from"], found["to"]) == ("2025-01-01", "2025-12-31")
+    entries = found["deadlines"]
+    assert isinstance(entries, list) and entries
+    dues = [entry["due"] for entry in entries]
+    assert dues == sorted(dues)
+    assert all("2025-01-01" <= due <= "2025-12-31" for due in dues)
+
+
+def test_unknown_plan_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "export", "--plan", "Hà Giang 999", "--json"]) == 2
+    assert "không tìm thấy kế hoạch" in capsys.readouterr().err
+
+
+def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "deadlines", "--from", "15/10/2025", "--to", "2025-12-31"]) == 2
+    assert "không hợp lệ, cần dạng YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_unsupported_file_fails_with_a_vietnamese_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scan = tmp_path / "ke-hoach.pdf"
+    scan.write_bytes(b"%PDF-1.7")
+    missing = tmp_path / "khong-co.txt"
+    assert main(["import", str(scan), str(missing)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith(f"Lỗi: {scan}: ") and ".pdf" in errors[0]
+    assert errors[1] == f"Lỗi: {missing}: không tìm thấy tệp."
