@@ -9,6 +9,7 @@ process's peak memory. Run: `.venv/bin/python benchmarks/import_plans.py [--plan
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import resource
 import statistics
@@ -20,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app import import_file
 from bot.db import make_engine, migrate, session_factory
 from knowledge.document import read_blocks
 from knowledge.extract import extract_plan
-from knowledge.store import save_plan
 
 SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "sample_plans"
 LOCALITIES = (
@@ -40,7 +41,11 @@ def fresh_store(directory: Path, name: str) -> sessionmaker[Session]:
 
 def import_one(sessions: sessionmaker[Session], path: Path) -> str:
     with sessions.begin() as session:
-        return save_plan(session, extract_plan(read_blocks(path)), path.name).status
+        return import_file(session, path).status
+
+
+def _later_year(match: re.Match[str], shift: int) -> str:
+    return f"năm {int(match.group(1)) + shift}"
 
 
 def generated_plans(directory: Path, count: int) -> Iterator[Path]:
@@ -55,7 +60,7 @@ def generated_plans(directory: Path, count: int) -> Iterator[Path]:
         place = f"{LOCALITIES[index % len(LOCALITIES)]} {index // len(LOCALITIES) + 1}"
         text = text.replace(locality, place) if locality else text
         text = re.sub(r"Số:\s*\d*\s*/", f"Số: {100 + index}/", text, count=1)
-        text = re.sub(r"năm (20\d\d)", lambda m: f"năm {int(m.group(1)) + index % 3}", text)
+        text = re.sub(r"năm (20\d\d)", functools.partial(_later_year, shift=index % 3), text)
         target = directory / f"plan-{index:04d}.txt"
         target.write_text(text, encoding="utf-8")
         yield target

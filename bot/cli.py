@@ -39,14 +39,12 @@ _ARGPARSE_PHRASES = (
 
 
 class UsageError(Exception):
-    """A mistake of the user's: printed as 'Lỗi: …' and the command exits with `code`."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
+    """A mistake of the user's: printed as 'Lỗi: …', and the command exits with 2."""
 
 
 class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with the usage line introduced in Vietnamese."""
+
     def add_usage(
         self,
         usage: str | None,
@@ -172,7 +170,7 @@ def _export(args: argparse.Namespace, _settings: Settings, sessions: sessionmake
     for plan in plans:
         print(f"{plan.display_name}: {plan.title}")
         for item in plan.items:
-            print(f"  {item.section} [{KIND_LABELS.get(item.kind, item.kind)}] {item.text}")
+            print(f"  {item.section} [{KIND_LABELS[item.kind]}] {item.text}")
             if item.due_text:
                 print(f"      hạn: {item.due_text}")
             if item.lead:
@@ -188,11 +186,12 @@ def _deadlines(
     if end < start:
         raise UsageError("ngày --to phải không sớm hơn ngày --from")
     with sessions() as session:
-        plans = None if args.plan is None else _selected_plans(session, args.plan)
-        entries = deadlines(session, start, end, None if plans is None else [p.id for p in plans])
+        plan_ids = (
+            None if args.plan is None else [p.id for p in _selected_plans(session, args.plan)]
+        )
+        entries = deadlines(session, start, end, plan_ids)
     if args.json:
-        found = [entry.to_json() for entry in entries]
-        _print_json({"from": start.isoformat(), "to": end.isoformat(), "deadlines": found})
+        _print_json([entry.to_json() for entry in entries])
         return 0
     window = f"từ {_vn_date(start.isoformat())} đến {_vn_date(end.isoformat())}"
     print(f"Các hạn {window}:" if entries else f"Không có hạn nào {window}.")
@@ -266,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args, settings, open_store(settings))
     except UsageError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
-        return error.code
+        return 2
     except BrokenPipeError:
         # The reader (`| head`) left early: silence the final flush instead of a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -17,10 +17,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 # Stable constraint names: Alembic's SQLite batch mode can only alter constraints it can name.
-NAMING_CONVENTION = {
+_NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -32,7 +32,7 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     """Declarative base of every table; Alembic compares migrations against its metadata."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = MetaData(naming_convention=_NAMING_CONVENTION)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -81,7 +81,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic settings built in code, so an installed bot needs no alembic.ini."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(_MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     return config
 

@@ -154,20 +154,21 @@ class Deadline:
         }
 
 
-def content_hash(text: str) -> str:
+def _content_hash(text: str) -> str:
     """Fingerprint of a plan's normalised text."""
     return hashlib.sha256(nfc(text).encode("utf-8")).hexdigest()
 
 
-def item_keys(items: Iterable[Item]) -> list[str]:
-    """Stable keys of a plan's items: same kind, section and wording → same key.
+def _item_keys(items: Iterable[Item]) -> list[str]:
+    """Stable keys of a plan's items: same kind, section, wording and schedule → same key.
 
     Identical items of one plan get an ordinal suffix, in document order.
     """
     seen: Counter[str] = Counter()
     keys = []
     for item in items:
-        basis = f"{item.kind}|{item.section}|{fold(item.text)}".encode()
+        schedule = item.recurrence["rrule"] if item.recurrence else ""
+        basis = f"{item.kind}|{item.section}|{fold(item.text)}|{schedule}".encode()
         digest = hashlib.sha1(basis, usedforsecurity=False).hexdigest()[:16]
         seen[digest] += 1
         keys.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
@@ -186,7 +187,7 @@ def _plan_values(facts: PlanFacts, source_name: str) -> dict[str, object]:
         "school_year": facts.school_year,
         "budget_million_vnd": facts.budget_million_vnd,
         "source_name": source_name,
-        "content_hash": content_hash(facts.text),
+        "content_hash": _content_hash(facts.text),
         "text": facts.text,
     }
 
@@ -249,7 +250,7 @@ def _sync_items(plan: PlanRecord, items: list[Item]) -> bool:
     existing = {record.key: record for record in plan.items}
     records = []
     changed = False
-    for position, (key, item) in enumerate(zip(item_keys(items), items, strict=True)):
+    for position, (key, item) in enumerate(zip(_item_keys(items), items, strict=True)):
         record = existing.pop(key, None) or ItemRecord()
         changed |= _assign(record, _item_values(item, key, position))
         records.append(record)
@@ -371,8 +372,10 @@ def _item_deadlines(item: ItemRecord, start: date, end: date) -> Iterator[Deadli
             text = f"{textwrap.shorten(item.text, 80, placeholder='…')}: {milestone['text']}"
             yield entry(due, text)
     if item.recurrence:
+        schedule = str(item.recurrence.get("text", ""))
+        text = f"{schedule}: {textwrap.shorten(item.text, 160, placeholder='…')}"
         for due in occurrences(item.recurrence, start, end):
-            yield entry(due, item.text, recurring=True)
+            yield entry(due, text, recurring=True)
 
 
 def deadlines(

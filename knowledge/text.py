@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+
 def nfc(text: str) -> str:
     """Normalise to NFC, the form every stored and displayed text uses."""
     return unicodedata.normalize("NFC", text)

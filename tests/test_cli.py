@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,15 +18,13 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PLANS_DIR", raising=False)
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     assert main(list(argv)) == 0
-    data: dict[str, object] = json.loads(capsys.readouterr().out)
-    return data
+    return json.loads(capsys.readouterr().out)
 
 
 def test_first_run_loads_the_sample_plans(capsys: pytest.CaptureFixture[str]) -> None:
     plans = run_json(capsys, "plans", "--json")["plans"]
-    assert isinstance(plans, list)
     assert len(plans) == 5
     assert {plan["locality"] for plan in plans} >= {"Ninh Bình", "Tam Chúc"}
     assert all(sum(plan["item_counts"].values()) > 0 for plan in plans)
@@ -35,11 +34,11 @@ def test_reimporting_a_sample_changes_nothing(capsys: pytest.CaptureFixture[str]
     sample = Path(__file__).parents[1] / "knowledge" / "sample_plans" / "ninh-binh-2025.txt"
     assert main(["import", str(sample)]) == 0
     assert "không đổi Ninh Bình" in capsys.readouterr().out
-    assert len(run_json(capsys, "plans", "--json")["plans"]) == 5  # type: ignore[arg-type]
+    assert len(run_json(capsys, "plans", "--json")["plans"]) == 5
 
 
 def test_export_one_plan_by_name_without_diacritics(capsys: pytest.CaptureFixture[str]) -> None:
-    [plan] = run_json(capsys, "kb", "export", "--plan", "ninh binh", "--json")["plans"]  # type: ignore[misc]
+    [plan] = run_json(capsys, "kb", "export", "--plan", "ninh binh", "--json")["plans"]
     assert plan["locality"] == "Ninh Bình"
     assert plan["items"]
 
@@ -48,12 +47,26 @@ def test_deadlines_json(capsys: pytest.CaptureFixture[str]) -> None:
     found = run_json(
         capsys, "kb", "deadlines", "--from", "2025-01-01", "--to", "2025-12-31", "--json"
     )
-    assert (found["from"], found["to"]) == ("2025-01-01", "2025-12-31")
-    entries = found["deadlines"]
-    assert isinstance(entries, list) and entries
-    dues = [entry["due"] for entry in entries]
+    dues = [entry["due"] for entry in found]
     assert dues == sorted(dues)
     assert all("2025-01-01" <= due <= "2025-12-31" for due in dues)
+    assert set(found[0]) >= {"plan", "item_id", "due", "text", "recurring"}
+    ninh_binh_recurring = sorted(
+        e["due"] for e in found if e["recurring"] and e["plan"].startswith("Ninh Bình")
+    )
+    monthly = [f"2025-{month:02d}-20" for month in range(1, 13)]
+    quarterly = [f"2025-{month:02d}-20" for month in (3, 6, 9, 12)]
+    assert ninh_binh_recurring == sorted([*monthly, *quarterly, "2025-12-10"])
+
+
+def test_deadlines_of_one_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    found = run_json(
+        capsys, "kb", "deadlines", "--from", "2024-10-01", "--to", "2024-10-31",
+        "--plan", "hai phong", "--json",
+    )  # fmt: skip
+    assert {e["plan"] for e in found} == {"Hải Phòng – 1115/KH-SGDĐT"}
+    assert "2024-10-20" in {e["due"] for e in found}
+    assert [e["due"] for e in found if e["recurring"]] == ["2024-10-10"]
 
 
 def test_unknown_plan_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -228,8 +228,9 @@ def test_find_plans_ignores_case_and_diacritics(session: Session) -> None:
 def test_export_json_shape(session: Session) -> None:
     save_plan(session, make_facts(), "ninh-binh.txt")
     session.commit()
-    exported = export_json(list_plans(session))
-    [plan] = exported["plans"]  # type: ignore[misc]
+    plans = export_json(list_plans(session))["plans"]
+    assert isinstance(plans, list)
+    [plan] = plans
     assert set(plan) == {
         "id",
         "number",
