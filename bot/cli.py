@@ -123,13 +123,12 @@ def _import(args: argparse.Namespace, _settings: Settings, sessions: sessionmake
         try:
             with sessions.begin() as session:
                 result = import_file(session, path)
+                status = STATUS_LABELS[result.status]
+                plan = result.plan
+                print(f"{path}: {status} {plan.display_name} ({_describe_counts(plan)})")
         except (DocumentError, OSError) as error:
             print(f"Lỗi: {path}: {_read_failure(error)}", file=sys.stderr)
             failed = True
-            continue
-        plan = result.plan
-        status = STATUS_LABELS[result.status]
-        print(f"{path}: {status} {plan.display_name} ({_describe_counts(plan)})")
     return 1 if failed else 0
 
 

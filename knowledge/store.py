@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from bot.db import Base, UtcDateTime
@@ -87,7 +99,8 @@ class ItemRecord(Base):
     """A target, task, deadline or reporting schedule of a plan."""
 
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    # Item ids are what progress reports and reminders point at: never hand out one again.
+    __table_args__ = (UniqueConstraint("plan_id", "key"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -234,52 +247,74 @@ def _assign(record: Base, values: dict[str, object]) -> bool:
     return changed
 
 
-def _sync_sections(plan: PlanRecord, sections: list[Section]) -> bool:
-    wanted = [(s.path, s.number, s.title, s.level) for s in sections]
-    if [(s.path, s.number, s.title, s.level) for s in plan.sections] == wanted:
-        return False
-    plan.sections = [
-        SectionRecord(path=path, number=number, title=title, level=level, position=position)
-        for position, (path, number, title, level) in enumerate(wanted)
+def _sync_sections(session: Session, plan: PlanRecord, sections: list[Section]) -> bool:
+    wanted = [
+        {"path": s.path, "number": s.number, "title": s.title, "level": s.level, "position": n}
+        for n, s in enumerate(sections)
     ]
+    columns = (SectionRecord.path, SectionRecord.number, SectionRecord.title, SectionRecord.level)
+    stored = session.execute(
+        select(*columns, SectionRecord.position)
+        .where(SectionRecord.plan_id == plan.id)
+        .order_by(SectionRecord.position)
+    ).mappings()
+    if [dict(row) for row in stored] == wanted:
+        return False
+    session.execute(delete(SectionRecord).where(SectionRecord.plan_id == plan.id))
+    if wanted:
+        session.execute(insert(SectionRecord), [{"plan_id": plan.id, **row} for row in wanted])
     return True
 
 
-def _sync_items(plan: PlanRecord, items: list[Item]) -> bool:
-    """Match items by key: keep ids of known ones, insert new ones, drop vanished ones."""
-    existing = {record.key: record for record in plan.items}
-    records = []
-    changed = False
-    for position, (key, item) in enumerate(zip(_item_keys(items), items, strict=True)):
-        record = existing.pop(key, None) or ItemRecord()
-        changed |= _assign(record, _item_values(item, key, position))
-        records.append(record)
-    removed = bool(existing)
-    if changed or removed:
-        plan.items = records
-    return changed or removed
+def _sync_items(session: Session, plan: PlanRecord, items: list[Item]) -> bool:
+    """Match items by key: keep ids of known ones, update changed ones, insert new ones and
+    drop vanished ones, in a few bulk statements (an import writes hundreds of rows)."""
+    wanted = {
+        key: _item_values(item, key, position)
+        for position, (key, item) in enumerate(zip(_item_keys(items), items, strict=True))
+    }
+    table = ItemRecord.__table__
+    stored = {
+        row["key"]: row
+        for row in session.execute(select(table).where(table.c.plan_id == plan.id)).mappings()
+    }
+    changed = [
+        {"id": stored[key]["id"], **values}
+        for key, values in wanted.items()
+        if key in stored and any(stored[key][name] != value for name, value in values.items())
+    ]
+    added = [{"plan_id": plan.id, **values} for key, values in wanted.items() if key not in stored]
+    removed = [row["id"] for key, row in stored.items() if key not in wanted]
+    if added:
+        session.execute(insert(ItemRecord), added)
+    if changed:
+        session.execute(update(ItemRecord), changed)
+    if removed:
+        session.execute(delete(ItemRecord).where(ItemRecord.id.in_(removed)))
+    return bool(changed or added or removed)
 
 
 def save_plan(session: Session, facts: PlanFacts, source_name: str) -> SaveResult:
     """Insert or update the plan with `facts.identity`; `source_name` is only displayed."""
     plan = session.scalars(
-        select(PlanRecord)
-        .where(PlanRecord.identity == facts.identity)
-        .options(selectinload(PlanRecord.sections), selectinload(PlanRecord.items))
+        select(PlanRecord).where(PlanRecord.identity == facts.identity)
     ).one_or_none()
     created = plan is None
     if plan is None:
-        plan = PlanRecord(identity=facts.identity)
+        plan = PlanRecord(identity=facts.identity, imported_at=datetime.now(UTC))
+        session.add(plan)
+    plan_changed = _assign(plan, _plan_values(facts, source_name))
+    session.flush()
     changes = [
-        _assign(plan, _plan_values(facts, source_name)),
-        _sync_sections(plan, facts.sections),
-        _sync_items(plan, facts.items),
+        plan_changed,
+        _sync_sections(session, plan, facts.sections),
+        _sync_items(session, plan, facts.items),
     ]
     if not any(changes):
         return SaveResult(plan, "unchanged")
     plan.imported_at = datetime.now(UTC)
-    session.add(plan)
     session.flush()
+    session.expire(plan, ["sections", "items"])
     return SaveResult(plan, "created" if created else "updated")
 
 

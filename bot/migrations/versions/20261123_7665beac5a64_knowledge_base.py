@@ -73,6 +73,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sa.UniqueConstraint("plan_id", "key", name=op.f("uq_items_plan_id_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_items_plan_id"), ["plan_id"], unique=False)
