@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import import_file, open_store
 from bot.config import Settings
+from knowledge.answer import AnswerEngine
 from knowledge.document import DocumentError
 from knowledge.store import PlanRecord, deadlines, export_json, find_plans, list_plans
 
@@ -200,6 +201,44 @@ def _deadlines(
     return 0
 
 
+def _ask(args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
+    if (args.question is None) == (args.batch is None):
+        raise UsageError("hãy đưa một câu hỏi, hoặc --batch TỆP.jsonl")
+    today: date = args.today or datetime.now(settings.timezone).date()
+    with sessions() as session:
+        engine = AnswerEngine(list_plans(session))
+        if args.batch is None:
+            answer = engine.ask(args.question, today, args.plan)
+            if args.json:
+                _print_json({"question": args.question, **answer.to_json()})
+            else:
+                print(answer.text)
+            return 0
+        for number, line in enumerate(_batch_lines(args.batch), 1):
+            print(json.dumps(_batch_answer(engine, number, line, today), ensure_ascii=False))
+    return 0
+
+
+def _batch_lines(path: Path) -> list[str]:
+    try:
+        return [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"không đọc được tệp {path}: {error}") from None
+
+
+def _batch_answer(engine: AnswerEngine, number: int, line: str, today: date) -> dict[str, object]:
+    """One output line per input line, in order; a bad line says why instead of stopping."""
+    try:
+        request = json.loads(line)
+        question = str(request["question"])
+        when = date.fromisoformat(request["today"]) if request.get("today") else today
+    except (ValueError, KeyError, TypeError):
+        failure = f"Dòng {number} không phải yêu cầu hợp lệ (cần JSON có 'question')."
+        return {"id": None, "question": None, "answered": False, "answer": failure, "sources": []}
+    answer = engine.ask(question, when, request.get("plan"))
+    return {"id": request.get("id"), "question": question, **answer.to_json()}
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="planbot",
@@ -236,11 +275,19 @@ def _build_parser() -> _Parser:
     )
     window.set_defaults(run=_deadlines)
 
-    for sub in (export, window):
+    ask = commands.add_parser("ask", help="hỏi về kế hoạch (hạn, chỉ tiêu, đơn vị chủ trì…)")
+    ask.add_argument("question", nargs="?", metavar="CÂU_HỎI", help="câu hỏi, có dấu hoặc không")
+    ask.add_argument(
+        "--today", type=_iso_date, metavar="YYYY-MM-DD", help="coi hôm nay là ngày này"
+    )
+    ask.add_argument("--batch", type=Path, metavar="TỆP", help="tệp JSONL, mỗi dòng một câu hỏi")
+    ask.set_defaults(run=_ask)
+
+    for sub in (export, window, ask):
         sub.add_argument(
             "--plan", metavar="TÊN", help="chỉ các kế hoạch khớp địa phương, số hoặc tiêu đề"
         )
-    for sub in (plans, export, window):
+    for sub in (plans, export, window, ask):
         sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     return parser
 

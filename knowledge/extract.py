@@ -459,7 +459,8 @@ def _report_to(text: str) -> str | None:
     m = _REPORT_TO.search(text)
     if m is None:
         return None
-    return squash(m.group(1) + (m.group(2) or "")).strip(" ,.")
+    unit = squash(m.group(1) + (m.group(2) or "")).strip(" ,.")
+    return unit.split("(")[0].strip() if unit.count("(") > unit.count(")") else unit
 
 
 def _same_target(a: Item, b: Item) -> bool:

@@ -1,0 +1,398 @@
+"""Answers plan questions from the knowledge base, citing plan and section.
+
+A question is folded (no diacritics, abbreviations spelled out), scoped to the plans it
+names, read for what it asks (a deadline, a target, who leads, a budget, what is coming up)
+and matched against the plans' items with BM25. The answer is composed from the best item's
+structured fields — the fact first, then where it comes from. Below a confidence threshold
+the engine says it does not know and suggests close items instead of guessing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from knowledge.dates import occurrences
+from knowledge.lexicon import STOPWORDS, expand, intent_words, intents
+from knowledge.retrieval import Bm25Index, syllables
+from knowledge.store import ItemRecord, PlanRecord
+from knowledge.text import fold, nfc
+
+MAX_QUESTION = 500
+MAX_ANSWER = 600
+CONFIDENT = 0.6  # share of the question's subject (by idf weight) an item must contain
+UPCOMING_DAYS = 30
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
+_MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
+_YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+_FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)+)")
+NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
+
+
+@dataclass(frozen=True)
+class Source:
+    plan: str
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says, and whether it found anything ('answered')."""
+
+    answered: bool
+    text: str
+    sources: tuple[Source, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "answered": self.answered,
+            "answer": self.text,
+            "sources": [vars(s) for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class _Period:
+    kind: str
+    start: date
+    end: date
+    label: str
+
+
+@dataclass(frozen=True)
+class _Doc:
+    item: ItemRecord
+    plan: PlanRecord
+
+
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _short(text: str, width: int = 140) -> str:
+    """Cut at a word boundary, keeping line breaks (answers are read on phones)."""
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:…") + "…"
+
+
+def _number(value: float) -> str:
+    whole = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return whole.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+class AnswerEngine:
+    """Holds an index of every item of the loaded plans; `ask` answers one question."""
+
+    def __init__(self, plans: Sequence[PlanRecord]) -> None:
+        self.plans = list(plans)
+        self.index = Bm25Index()
+        self.docs: list[_Doc] = []
+        self.plan_docs: dict[int, set[int]] = defaultdict(set)
+        for plan in self.plans:
+            for item in plan.items:
+                schedule = (item.recurrence or {}).get("text", "")
+                words = f"{item.text} {item.section_title} {schedule} {item.due_text or ''}"
+                self.plan_docs[plan.id].add(self.index.add(syllables(expand(fold(words)))))
+                self.docs.append(_Doc(item, plan))
+        self.index.freeze()
+        self._places = [(plan, self._plan_keys(plan)) for plan in self.plans]
+
+    @staticmethod
+    def _plan_keys(plan: PlanRecord) -> list[str]:
+        keys = []
+        if plan.locality:
+            locality = fold(plan.locality)
+            keys += [locality, "".join(word[0] for word in locality.split())]
+        if plan.number:
+            keys.append(fold(plan.number).split("-")[0])
+        return keys
+
+    def _unknown_name(self, question: str) -> str | None:
+        """A proper name the question uses ('Đà Nẵng') that no plan mentions: asking about
+        it is asking about something the knowledge base does not hold."""
+        known = {key for _, keys in self._places for key in keys}
+        for name in map(str, _NAME.findall(question)):
+            words = syllables(fold(name))
+            if fold(name) in known or len(words) < 2:
+                continue
+            if any(f"{a}_{b}" not in self.index.postings for a, b in itertools.pairwise(words)):
+                return name
+        return None
+
+    def _scope(self, folded: str, plan: str | None) -> tuple[set[int] | None, str]:
+        """The plans a question names (by locality, its initials or number), and the
+        question without those words."""
+        chosen: set[int] = set()
+        if plan:
+            wanted = fold(plan)
+            chosen = {
+                p.id
+                for p in self.plans
+                if any(wanted in fold(v or "") for v in (p.locality, p.number, p.title))
+            }
+        for record, keys in self._places:
+            for key in keys:
+                pattern = r"(?<![\w/])" + re.escape(key) + r"(?![\w/])"
+                if re.search(pattern, folded):
+                    chosen.add(record.id)
+                    folded = re.sub(pattern, " ", folded)
+        return (chosen or None), folded
+
+    def ask(self, question: str, today: date, plan: str | None = None) -> Answer:
+        question = nfc(question)[:MAX_QUESTION]
+        folded = fold(question)
+        scope, rest = self._scope(folded, plan)
+        if plan and scope is None:
+            return Answer(False, f"Không tìm thấy kế hoạch «{plan}».")
+        unknown = self._unknown_name(question)
+        if unknown:
+            return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
+        wanted = intents(folded)
+        if "upcoming" in wanted:
+            return self._upcoming(scope, today, folded)
+        period = _period(rest, today)
+        subject = expand(intent_words(rest))
+        if period is not None:
+            subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
+        words = self.index.repair(syllables(subject))
+        content = [w for w in words if w not in STOPWORDS]
+        allowed = set().union(*(self.plan_docs[p] for p in scope)) if scope is not None else None
+        ranked = self._rank(words, content, allowed, wanted, period)
+        if not ranked or ranked[0][1] < CONFIDENT:
+            return self._not_found(ranked)
+        best_score = ranked[0][0]
+        chosen: list[_Doc] = []
+        seen_plans: set[int] = set()
+        single_plan = scope is not None and len(scope) == 1
+        for score, coverage, doc in ranked:
+            if coverage < CONFIDENT or score < 0.75 * best_score or len(chosen) == 3:
+                break
+            if single_plan and chosen and (score < 0.85 * best_score or doc.item.kind != "target"):
+                break
+            if doc.plan.id in seen_plans and not single_plan:
+                continue
+            seen_plans.add(doc.plan.id)
+            chosen.append(doc)
+        return self._compose(chosen, wanted, period, today)
+
+    def _rank(
+        self,
+        words: list[str],
+        content: list[str],
+        allowed: set[int] | None,
+        wanted: set[str],
+        period: _Period | None,
+    ) -> list[tuple[float, float, _Doc]]:
+        if not content:
+            return []
+        weights = {w: self.index.idf(w) for w in set(content)}
+        total = sum(weights.values()) or 1.0
+        ranked = []
+        for doc_id, (score, present) in self.index.scores(words, allowed).items():
+            doc = self.docs[doc_id]
+            fit = _fit(doc.item, wanted, period)
+            if fit == 0:
+                continue
+            coverage = sum(weight for w, weight in weights.items() if w in present) / total
+            pairs = any("_" in term for term in present)
+            if len(weights) >= 2 and not pairs:
+                continue
+            ranked.append((score * fit * (0.5 + coverage), coverage, doc))
+        ranked.sort(key=lambda entry: -entry[0])
+        return ranked
+
+    def _not_found(self, ranked: list[tuple[float, float, _Doc]]) -> Answer:
+        suggestions = []
+        for _, _, doc in ranked:
+            hint = f"{_short(doc.item.text, 70)} ({doc.plan.locality})"
+            if hint not in suggestions:
+                suggestions.append(hint)
+            if len(suggestions) == 3:
+                break
+        if not suggestions:
+            return Answer(False, NOT_FOUND)
+        lines = "\n".join(f"{n}. {hint}" for n, hint in enumerate(suggestions, 1))
+        return Answer(False, f"{NOT_FOUND}\nCó phải bạn muốn hỏi về:\n{lines}")
+
+    def _compose(
+        self, docs: list[_Doc], wanted: set[str], period: _Period | None, today: date
+    ) -> Answer:
+        blocks = []
+        for doc in docs:
+            fact = _fact(doc.item, wanted, period, today)
+            place = doc.plan.locality or doc.plan.title
+            cite = f"Nguồn: {doc.plan.display_name}, {_section(doc.item.section)}."
+            several_plans = len({d.plan.id for d in docs}) > 1
+            head = f"• {place}: " if several_plans else "• " if len(docs) > 1 else ""
+            room = (MAX_ANSWER - 10) // len(docs) - len(cite) - 1
+            blocks.append(f"{_short(head + fact, room)}\n{cite}")
+        text = "\n\n".join(blocks)
+        sources = tuple(
+            Source(d.plan.display_name, d.item.section, _short(d.item.text, 200)) for d in docs
+        )
+        return Answer(True, text, sources)
+
+    def _upcoming(self, scope: set[int] | None, today: date, folded: str) -> Answer:
+        if "tuan nay" in folded:
+            end = today + timedelta(days=6 - today.weekday())
+        elif "thang nay" in folded:
+            end = date(today.year + today.month // 12, today.month % 12 + 1, 1) - timedelta(days=1)
+        else:
+            end = today + timedelta(days=UPCOMING_DAYS)
+        found: dict[tuple[date, str], _Doc] = {}
+        for doc in self.docs:
+            if scope is not None and doc.plan.id not in scope:
+                continue
+            for due, text in _dates_of(doc.item, today, end):
+                found.setdefault((due, f"{doc.plan.locality}: {text}"), doc)
+        window = f"từ {_dmy(today)} đến {_dmy(end)}"
+        if not found:
+            return Answer(True, f"Không có hạn nào {window}.")
+        entries = sorted(found.items(), key=lambda pair: pair[0][0])[:5]
+        lines = [f"• {_dmy(due)}: {_short(text, 90)}" for (due, text), _ in entries]
+        sources = tuple(
+            Source(d.plan.display_name, d.item.section, _short(d.item.text, 200))
+            for _, d in entries
+        )
+        return Answer(True, _short(f"Các hạn {window}:\n" + "\n".join(lines), MAX_ANSWER), sources)
+
+
+def _section(section: str) -> str:
+    return section if section.lower().startswith("phụ lục") else f"mục {section}"
+
+
+def _period(folded: str, today: date) -> _Period | None:
+    if m := _QUARTER.search(folded):
+        quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else today.year
+        start = date(year, quarter * 3 - 2, 1)
+        end = date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - timedelta(days=1)
+        roman = ["I", "II", "III", "IV"][quarter - 1]
+        return _Period("quarter", start, end, f"quý {roman}/{year}")
+    if (m := _MONTH.search(folded)) and 1 <= int(m.group(1)) <= 12:
+        month = int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else today.year
+        end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return _Period("month", date(year, month, 1), end, f"tháng {month}/{year}")
+    if (m := _YEAR.search(folded)) and "bao cao" in folded:
+        year = int(m.group(1))
+        return _Period("year", date(year, 1, 1), date(year, 12, 31), f"năm {year}")
+    return None
+
+
+def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
+    """How well an item can answer what is asked: 0 cannot, 1 neutral, more is better."""
+    fit = 1.0
+    if "budget" in wanted:
+        if item.budget_million_vnd is None:
+            return 0.0
+        fit *= 2
+    if "deadline" in wanted:
+        fit *= 2 if (item.due_on or item.recurrence or item.milestones) else 0.6
+    if "target" in wanted:
+        fit *= 2 if item.kind == "target" else 0.5
+    if "lead" in wanted:
+        fit *= 2 if (item.lead or item.report_to) else 0.5
+    if period is not None:
+        fit *= 3 if (item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind] else 0.7
+    return fit
+
+
+def _measures(item: ItemRecord) -> str:
+    parts = []
+    for m in item.measures:
+        unit = m["unit"]
+        number = (
+            f"{_number(m['value'])}{unit}" if unit.startswith(("%", "/")) else _number(m["value"])
+        )
+        amount = " ".join(p for p in (m.get("qualifier"), number) if p)
+        subject = m.get("subject") or ""
+        if fold(subject).startswith(("ty le", "ty trong")):
+            parts.append(f"{subject}: {amount}")
+        else:
+            parts.append(f"{amount} {subject}".strip())
+    return "; ".join(parts)
+
+
+def _due(item: ItemRecord, today: date) -> str | None:
+    if item.recurrence:
+        rule = str(item.recurrence.get("text", ""))
+        upcoming = occurrences(item.recurrence, today, today + timedelta(days=400))
+        nxt = f"; lần tới: {_dmy(upcoming[0])}" if upcoming else ""
+        return f"Định kỳ {rule}{nxt}."
+    if item.due_on is not None:
+        text = item.due_text or ""
+        shown = (
+            text
+            if _dmy(item.due_on) in text or len(text) > 60
+            else f"{text}, tức {_dmy(item.due_on)}"
+        )
+        steps = "; ".join(
+            f"{m['due']['text']}: {m['text']}" for m in item.milestones if m.get("due")
+        )
+        return f"Hạn: {shown.strip(', ')}." + (f" Các mốc: {steps}." if steps else "")
+    if item.due_text:
+        return f"Thời gian: {item.due_text}."
+    return None
+
+
+def _fact(item: ItemRecord, wanted: set[str], period: _Period | None, today: date) -> str:
+    """The answer's first lines: the asked-for fact, then what the item is about."""
+    lines: list[str] = []
+    if period is not None and item.recurrence:
+        dates = occurrences(item.recurrence, period.start, period.end)
+        if dates:
+            rule = item.recurrence.get("text", "")
+            lines.append(f"Hạn báo cáo {period.label}: {_dmy(dates[0])} ({rule}).")
+    if "budget" in wanted and item.budget_million_vnd is not None:
+        lines.append(f"Kinh phí: {_number(item.budget_million_vnd)} triệu đồng.")
+    if ("target" in wanted or item.kind == "target") and item.measures:
+        lines.append(f"Chỉ tiêu: {_measures(item)}.")
+    if "lead" in wanted or not wanted:
+        who = []
+        if item.lead:
+            who.append(f"Chủ trì: {item.lead}")
+        if item.partners:
+            who.append(f"phối hợp: {'; '.join(item.partners)}")
+        if item.report_to:
+            who.append(f"gửi về: {item.report_to}")
+        if who:
+            lines.append(", ".join(who) + ".")
+    due = _due(item, today)
+    if (
+        due
+        and not (period is not None and item.recurrence)
+        and (
+            "deadline" in wanted
+            or not wanted
+            or item.kind in ("report", "deadline")
+            or "lead" in wanted
+        )
+    ):
+        lines.insert(0 if "deadline" in wanted else len(lines), due)
+    lines.append(f"Nội dung: {_short(item.text, 160)}")
+    return "\n".join(lines)
+
+
+def _dates_of(item: ItemRecord, start: date, end: date) -> list[tuple[date, str]]:
+    found = []
+    if item.due_on is not None and start <= item.due_on <= end:
+        found.append((item.due_on, item.text))
+    for milestone in item.milestones:
+        on = (milestone.get("due") or {}).get("on")
+        if on and start <= date.fromisoformat(on) <= end:
+            found.append((date.fromisoformat(on), f"{milestone['text']} – {_short(item.text, 60)}"))
+    if item.recurrence:
+        rule = item.recurrence.get("text", "")
+        label = f"Báo cáo {rule}" if item.kind == "report" else f"{rule}: {_short(item.text, 60)}"
+        for day in occurrences(item.recurrence, start, end):
+            found.append((day, label))
+    return found

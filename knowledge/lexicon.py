@@ -1,0 +1,186 @@
+"""Words of plan questions: abbreviations the documents use, question words, intents.
+
+Everything here is in folded form (see `knowledge.text.fold`), because users type with or
+without diacritics and matching happens on the folded key.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations of Vietnamese education administration, expanded before indexing and search
+# so "CĐS" in a question finds "chuyển đổi số" in a plan and the other way round.
+ABBREVIATIONS = {
+    "cds": "chuyen doi so",
+    "cntt": "cong nghe thong tin",
+    "gddt": "giao duc va dao tao",
+    "gd&dt": "giao duc va dao tao",
+    "sgddt": "so giao duc va dao tao",
+    "pgddt": "phong giao duc va dao tao",
+    "tthc": "thu tuc hanh chinh",
+    "dvctt": "dich vu cong truc tuyen",
+    "dvc": "dich vu cong",
+    "csdl": "co so du lieu",
+    "attt": "an toan thong tin",
+    "cbql": "can bo quan ly",
+    "cbgv": "can bo giao vien",
+    "cbccvc": "can bo cong chuc vien chuc",
+    "gv": "giao vien",
+    "hs": "hoc sinh",
+    "ht": "hieu truong",
+    "mn": "mam non",
+    "th": "tieu hoc",
+    "thcs": "trung hoc co so",
+    "thpt": "trung hoc pho thong",
+    "gdtx": "giao duc thuong xuyen",
+    "khbd": "ke hoach bai day",
+    "ttdt": "thong tin dien tu",
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+}
+_ABBREVIATION = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w&])")
+
+# Words that shape a question but say nothing about its subject.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "ah",
+        "a?",
+        "cua",
+        "va",
+        "cac",
+        "nhung",
+        "la",
+        "co",
+        "cho",
+        "trong",
+        "ve",
+        "theo",
+        "duoc",
+        "de",
+        "voi",
+        "tai",
+        "o",
+        "thi",
+        "nay",
+        "do",
+        "mot",
+        "nhu",
+        "the",
+        "nao",
+        "gi",
+        "bao",
+        "nhieu",
+        "khi",
+        "ai",
+        "dau",
+        "nhi",
+        "nhe",
+        "vay",
+        "oi",
+        "a.",
+        "ha",
+        "hả",
+        "ban",
+        "minh",
+        "em",
+        "anh",
+        "chi",
+        "toi",
+        "chung",
+        "ta",
+        "phai",
+        "can",
+        "nen",
+        "se",
+        "da",
+        "dang",
+        "roi",
+        "chua",
+        "khong",
+        "ko",
+        "k",
+        "hay",
+        "hoac",
+        "ra",
+        "vao",
+        "len",
+        "xuong",
+        "tu",
+        "den",
+        "nua",
+        "ben",
+        "biet",
+        "hoi",
+        "cho",
+        "xin",
+        "giup",
+        "voi",
+        "lam",
+        "sao",
+        "duoc",
+        "khong",
+        "ạ",
+        "u",
+        "uh",
+        "thế",
+        "ne",
+        "nha",
+        "ak",
+        "dc",
+        "đc",
+        "muon",
+        "may",
+        "gio",
+        "hom",
+        "mai",
+        "qua",
+        "luc",
+        "bay",
+        "ten",
+        "thoi",
+        "tiet",
+        "sao",
+    ]
+)
+
+INTENTS: dict[str, tuple[str, ...]] = {
+    "deadline": (
+        "han", "khi nao", "bao gio", "cham nhat", "truoc ngay", "ngay nao", "thoi han",
+        "thoi gian", "luc nao", "hoan thanh", "het han", "deadline",
+    ),
+    "target": ("chi tieu", "ty le", "muc tieu", "phan tram", "bao nhieu phan", "dat bao nhieu"),
+    "lead": (
+        "chu tri", "phu trach", "don vi nao", "ai lam", "ai thuc hien", "gui ve", "nop ve",
+        "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "ai chiu", "cho ai",
+        "gui dau", "nop dau", "ve dau",
+    ),
+    "budget": ("kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von"),
+    "upcoming": (
+        "sap toi", "sap den", "thang nay", "tuan nay", "sap het", "gan toi", "tuan toi",
+        "thang toi", "con han",
+    ),
+}  # fmt: skip
+
+
+def expand(folded: str) -> str:
+    """Spell out the abbreviations of a folded text ('han bc cds' → '… chuyen doi so')."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
+
+
+def intents(folded: str) -> set[str]:
+    """The kinds of answer a question asks for; empty when it only names a subject."""
+    found = {name for name, cues in INTENTS.items() if any(_has(folded, cue) for cue in cues)}
+    return found | ({"target"} if "%" in folded else set())
+
+
+def intent_words(folded: str) -> str:
+    """The question with its intent cues removed, leaving the subject words."""
+    for cues in INTENTS.values():
+        for cue in cues:
+            folded = re.sub(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", " ", folded)
+    return folded
+
+
+def _has(folded: str, cue: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", folded) is not None
