@@ -17,21 +17,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from knowledge.dates import occurrences
-from knowledge.lexicon import STOPWORDS, expand, intent_words, intents
+from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.retrieval import Bm25Index, syllables
 from knowledge.store import ItemRecord, PlanRecord
 from knowledge.text import fold, nfc
 
 MAX_QUESTION = 500
 MAX_ANSWER = 600
-CONFIDENT = 0.6  # share of the question's subject (by idf weight) an item must contain
+CONFIDENT = 0.5  # share of the question's subject (by idf weight) an item must contain
+CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
 UPCOMING_DAYS = 30
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+_PLACE = re.compile(
+    r"\b(?:so gd(?:dt)?|ubnd|tinh|thanh pho|huyen|quan|phuong|thi xa)\s+(?!cac\b)([a-z]+ [a-z]+)"
+)
+_ASKED_FREQ = (
+    (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
+    (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
+    (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
+)
+_QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao)\b")
 _FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
-_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)+)")
 NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
 
 
@@ -99,8 +108,11 @@ class AnswerEngine:
         for plan in self.plans:
             for item in plan.items:
                 schedule = (item.recurrence or {}).get("text", "")
-                words = f"{item.text} {item.section_title} {schedule} {item.due_text or ''}"
-                self.plan_docs[plan.id].add(self.index.add(syllables(expand(fold(words)))))
+                units = " ".join(filter(None, [item.lead, item.reporter, item.report_to]))
+                words = f"{item.text} {item.section_title} {schedule} {item.due_text or ''} {units}"
+                words = f"{words} {' '.join(item.partners)} {item.product or ''}"
+                folded = expand(fold(spell_out_ai(words)))
+                self.plan_docs[plan.id].add(self.index.add(syllables(folded)))
                 self.docs.append(_Doc(item, plan))
         self.index.freeze()
         self._places = [(plan, self._plan_keys(plan)) for plan in self.plans]
@@ -112,19 +124,34 @@ class AnswerEngine:
             locality = fold(plan.locality)
             keys += [locality, "".join(word[0] for word in locality.split())]
         if plan.number:
-            keys.append(fold(plan.number).split("-")[0])
+            number = fold(plan.number).split("-")[0]
+            digits = number.split("/")[0]
+            keys += [number, f"kh {digits}", f"ke hoach {digits}", f"ke hoach so {digits}"]
+            keys += [digits] if len(digits) >= 3 else []
         return keys
 
     def _unknown_name(self, question: str) -> str | None:
         """A proper name the question uses ('Đà Nẵng') that no plan mentions: asking about
         it is asking about something the knowledge base does not hold."""
         known = {key for _, keys in self._places for key in keys}
-        for name in map(str, _NAME.findall(question)):
+        for name in _capitalised_names(question):
             words = syllables(fold(name))
             if fold(name) in known or len(words) < 2:
                 continue
             if any(f"{a}_{b}" not in self.index.postings for a, b in itertools.pairwise(words)):
                 return name
+        return None
+
+    def _unknown_place(self, folded: str) -> str | None:
+        """A place named after its kind of office ('so gddt ha noi') that no plan is about."""
+        known = {key for _, keys in self._places for key in keys}
+        for match in _PLACE.finditer(folded):
+            place = match.group(1)
+            first, second = place.split()
+            if first in STOPWORDS or second in STOPWORDS or place in known:
+                continue
+            if f"{first}_{second}" not in self.index.postings:
+                return place
         return None
 
     def _scope(self, folded: str, plan: str | None) -> tuple[set[int] | None, str]:
@@ -147,35 +174,54 @@ class AnswerEngine:
         return (chosen or None), folded
 
     def ask(self, question: str, today: date, plan: str | None = None) -> Answer:
-        question = nfc(question)[:MAX_QUESTION]
+        question = spell_out_ai(nfc(question)[:MAX_QUESTION])
         folded = fold(question)
         scope, rest = self._scope(folded, plan)
         if plan and scope is None:
             return Answer(False, f"Không tìm thấy kế hoạch «{plan}».")
-        unknown = self._unknown_name(question)
+        unknown = self._unknown_name(question) or self._unknown_place(folded)
         if unknown:
             return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
+        folded = " ".join(self.index.repair(folded.split()))
         wanted = intents(folded)
         if "upcoming" in wanted:
             return self._upcoming(scope, today, folded)
+        if "meta" in wanted and scope is not None:
+            return _about([p for p in self.plans if p.id in scope])
         period = _period(rest, today)
-        subject = expand(intent_words(rest))
+        subject = expand(_QUESTION_PHRASES.sub(" ", intent_words(rest)))
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         words = self.index.repair(syllables(subject))
         content = [w for w in words if w not in STOPWORDS]
         allowed = set().union(*(self.plan_docs[p] for p in scope)) if scope is not None else None
-        ranked = self._rank(words, content, allowed, wanted, period)
-        if not ranked or ranked[0][1] < CONFIDENT:
+        if "budget" in wanted and not [w for w in content if w not in _GENERIC]:
+            return _totals([p for p in self.plans if scope is None or p.id in scope])
+        asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(rest)}
+        ranked = [
+            entry
+            for entry in self._rank(words, content, allowed, wanted, period)
+            if not (asked and entry[2].item.recurrence)
+            or entry[2].item.recurrence.get("freq") in asked
+        ]
+        floor = CONFIDENT if wanted or period else CONFIDENT_TOPIC
+        if not ranked or ranked[0][1] < floor:
             return self._not_found(ranked)
         best_score = ranked[0][0]
         chosen: list[_Doc] = []
         seen_plans: set[int] = set()
         single_plan = scope is not None and len(scope) == 1
+        freq = _FREQ_OF_PERIOD[period.kind] if period else None
         for score, coverage, doc in ranked:
-            if coverage < CONFIDENT or score < 0.75 * best_score or len(chosen) == 3:
+            if freq and not single_plan and (doc.item.recurrence or {}).get("freq") == freq:
+                if doc.plan.id not in seen_plans and len(chosen) < 3:
+                    seen_plans.add(doc.plan.id)
+                    chosen.append(doc)
+                continue
+            share = 0.4 if "target" in wanted else 0.6
+            if coverage < floor or score < share * best_score or len(chosen) == 3:
                 break
-            if single_plan and chosen and (score < 0.85 * best_score or doc.item.kind != "target"):
+            if single_plan and chosen and (score < 0.6 * best_score or doc.item.kind != "target"):
                 break
             if doc.plan.id in seen_plans and not single_plan:
                 continue
@@ -202,6 +248,8 @@ class AnswerEngine:
             if fit == 0:
                 continue
             coverage = sum(weight for w, weight in weights.items() if w in present) / total
+            if period and (doc.item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]:
+                coverage = max(coverage, min(1.0, 2 * coverage))
             pairs = any("_" in term for term in present)
             if len(weights) >= 2 and not pairs:
                 continue
@@ -241,7 +289,9 @@ class AnswerEngine:
         return Answer(True, text, sources)
 
     def _upcoming(self, scope: set[int] | None, today: date, folded: str) -> Answer:
-        if "tuan nay" in folded:
+        if "tuan sau" in folded or "tuan toi" in folded:
+            end = today + timedelta(days=13 - today.weekday())
+        elif "tuan nay" in folded:
             end = today + timedelta(days=6 - today.weekday())
         elif "thang nay" in folded:
             end = date(today.year + today.month // 12, today.month % 12 + 1, 1) - timedelta(days=1)
@@ -251,7 +301,8 @@ class AnswerEngine:
         for doc in self.docs:
             if scope is not None and doc.plan.id not in scope:
                 continue
-            for due, text in _dates_of(doc.item, today, end):
+            start = max(today, doc.plan.in_force_from or today)
+            for due, text in _dates_of(doc.item, start, end) if start <= end else []:
                 found.setdefault((due, f"{doc.plan.locality}: {text}"), doc)
         window = f"từ {_dmy(today)} đến {_dmy(end)}"
         if not found:
@@ -263,6 +314,56 @@ class AnswerEngine:
             for _, d in entries
         )
         return Answer(True, _short(f"Các hạn {window}:\n" + "\n".join(lines), MAX_ANSWER), sources)
+
+
+_GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
+
+
+def _totals(plans: list[PlanRecord]) -> Answer:
+    """A plan's whole budget, as its text states it."""
+    with_budget = [p for p in plans if p.budget_million_vnd is not None]
+    if not with_budget:
+        return Answer(False, "Các kế hoạch đã nạp không ghi tổng kinh phí.")
+    lines = [
+        f"Tổng kinh phí: {_number(p.budget_million_vnd or 0)} triệu đồng ({p.display_name})."
+        for p in with_budget[:3]
+    ]
+    sources = tuple(Source(p.display_name, "", p.title) for p in with_budget[:3])
+    return Answer(True, "\n".join(lines), sources)
+
+
+def _capitalised_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words after the first word ('… của Đà Nẵng')."""
+    words = re.findall(r"[^\W\d_]+|\S", question)
+    names, run = [], []
+    for position, word in enumerate(words):
+        if position > 0 and word[:1].isupper() and word[1:].islower():
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            names.append(" ".join(run))
+        run = []
+    if len(run) >= 2:
+        names.append(" ".join(run))
+    return names
+
+
+def _about(plans: list[PlanRecord]) -> Answer:
+    """The plans' own identity: number, issuer, date and title."""
+    lines = []
+    for plan in plans[:3]:
+        number = f"số {plan.number}" if plan.number else "(chưa ghi số)"
+        issued_on = plan.issued_on or ""
+        issued = (
+            f", ban hành ngày {_dmy(date.fromisoformat(issued_on))}"
+            if len(issued_on) == 10
+            else f", {plan.issued_text}"
+            if plan.issued_text
+            else ""
+        )
+        lines.append(f"Kế hoạch {number} của {plan.issuer or plan.locality}{issued}: {plan.title}.")
+    sources = tuple(Source(p.display_name, "", p.title) for p in plans[:3])
+    return Answer(True, _short("\n".join(lines), MAX_ANSWER), sources)
 
 
 def _section(section: str) -> str:
@@ -282,7 +383,7 @@ def _period(folded: str, today: date) -> _Period | None:
         year = int(m.group(2)) if m.group(2) else today.year
         end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         return _Period("month", date(year, month, 1), end, f"tháng {month}/{year}")
-    if (m := _YEAR.search(folded)) and "bao cao" in folded:
+    if (m := _YEAR.search(folded)) and "nam hoc" not in folded:
         year = int(m.group(1))
         return _Period("year", date(year, 1, 1), date(year, 12, 31), f"năm {year}")
     return None
@@ -295,14 +396,19 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
         if item.budget_million_vnd is None:
             return 0.0
         fit *= 2
+    if "product" in wanted:
+        fit *= 2 if item.product else 0.5
     if "deadline" in wanted:
-        fit *= 2 if (item.due_on or item.recurrence or item.milestones) else 0.6
+        if not (item.due_on or item.recurrence or item.milestones or item.due_text):
+            return 0.0
+        fit *= 2 if (item.due_on or item.recurrence or item.milestones) else 1
     if "target" in wanted:
         fit *= 2 if item.kind == "target" else 0.5
     if "lead" in wanted:
         fit *= 2 if (item.lead or item.report_to) else 0.5
     if period is not None:
-        fit *= 3 if (item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind] else 0.7
+        matches = (item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]
+        fit *= 3 if matches else 0.7 if period.kind != "year" else 1
     return fit
 
 
@@ -323,24 +429,24 @@ def _measures(item: ItemRecord) -> str:
 
 
 def _due(item: ItemRecord, today: date) -> str | None:
+    """The date first, then the plan's own wording, then any dated steps."""
     if item.recurrence:
         rule = str(item.recurrence.get("text", ""))
         upcoming = occurrences(item.recurrence, today, today + timedelta(days=400))
         nxt = f"; lần tới: {_dmy(upcoming[0])}" if upcoming else ""
         return f"Định kỳ {rule}{nxt}."
+    steps = [
+        f"{_dmy(date.fromisoformat(m['due']['on']))} – {_short(m['text'], 50)}"
+        for m in item.milestones
+        if (m.get("due") or {}).get("on")
+    ]
+    if steps:
+        done = f"Hoàn thành: {_dmy(item.due_on)}. " if item.due_on else ""
+        return f"{done}Các mốc: " + "; ".join(steps) + "."
     if item.due_on is not None:
-        text = item.due_text or ""
-        shown = (
-            text
-            if _dmy(item.due_on) in text or len(text) > 60
-            else f"{text}, tức {_dmy(item.due_on)}"
-        )
-        steps = "; ".join(
-            f"{m['due']['text']}: {m['text']}" for m in item.milestones if m.get("due")
-        )
-        return f"Hạn: {shown.strip(', ')}." + (f" Các mốc: {steps}." if steps else "")
+        return f"Hạn: {_dmy(item.due_on)} ({_short(item.due_text or '', 60)})."
     if item.due_text:
-        return f"Thời gian: {item.due_text}."
+        return f"Thời gian: {_short(item.due_text, 80)}."
     return None
 
 
@@ -352,6 +458,8 @@ def _fact(item: ItemRecord, wanted: set[str], period: _Period | None, today: dat
         if dates:
             rule = item.recurrence.get("text", "")
             lines.append(f"Hạn báo cáo {period.label}: {_dmy(dates[0])} ({rule}).")
+    if "product" in wanted and item.product:
+        lines.append(f"Sản phẩm: {item.product}.")
     if "budget" in wanted and item.budget_million_vnd is not None:
         lines.append(f"Kinh phí: {_number(item.budget_million_vnd)} triệu đồng.")
     if ("target" in wanted or item.kind == "target") and item.measures:

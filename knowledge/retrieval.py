@@ -63,8 +63,19 @@ class Bm25Index:
         """Replace syllables the plans never use by the closest one they do."""
         fixed = []
         for word in words:
-            if word in self.postings or len(word) < 3 or word in STOPWORDS or word.isdigit():
+            if word in self.postings or len(word) < 3 or word in STOPWORDS or not word.isalpha():
                 fixed.append(word)
+                continue
+            halves = next(
+                (
+                    [word[:cut], word[cut:]]
+                    for cut in range(2, len(word) - 1)
+                    if word[:cut] in self.postings and word[cut:] in self.postings
+                ),
+                None,
+            )
+            if halves:  # two syllables typed without the space: "kiemtra"
+                fixed.extend(halves)
                 continue
             best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75)
             fixed.append(best[0] if best else word)

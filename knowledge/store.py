@@ -78,6 +78,15 @@ class PlanRecord(Base):
         parts = [part for part in (self.locality, self.number or self.title) if part]
         return " – ".join(parts)
 
+    @property
+    def in_force_from(self) -> date | None:
+        """First day the plan can ask for anything: its issue date, or the start of the issue
+        month or year when the document leaves day or month blank."""
+        if not self.issued_on:
+            return None
+        parts = [int(part) for part in self.issued_on.split("-")]
+        return date(parts[0], *(parts[1:] + [1, 1])[:2])
+
 
 class SectionRecord(Base):
     """A numbered heading of a plan, kept so answers can cite where an item comes from."""
@@ -409,7 +418,8 @@ def _item_deadlines(item: ItemRecord, start: date, end: date) -> Iterator[Deadli
     if item.recurrence:
         schedule = str(item.recurrence.get("text", ""))
         text = f"{schedule}: {textwrap.shorten(item.text, 160, placeholder='…')}"
-        for due in occurrences(item.recurrence, start, end):
+        first = max(start, item.plan.in_force_from or start)
+        for due in occurrences(item.recurrence, first, end) if first <= end else []:
             yield entry(due, text, recurring=True)
 
 

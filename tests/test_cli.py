@@ -54,8 +54,9 @@ def test_deadlines_json(capsys: pytest.CaptureFixture[str]) -> None:
     ninh_binh_recurring = sorted(
         e["due"] for e in found if e["recurring"] and e["plan"].startswith("Ninh Bình")
     )
-    monthly = [f"2025-{month:02d}-20" for month in range(1, 13)]
-    quarterly = [f"2025-{month:02d}-20" for month in (3, 6, 9, 12)]
+    # The plan is issued on 19/09/2025: its reports start from then.
+    monthly = [f"2025-{month:02d}-20" for month in range(9, 13)]
+    quarterly = ["2025-09-20", "2025-12-20"]
     assert ninh_binh_recurring == sorted([*monthly, *quarterly, "2025-12-10"])
 
 
