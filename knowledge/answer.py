@@ -32,7 +32,8 @@ _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
 _PLACE = re.compile(
-    r"\b(?:so gd(?:dt)?|ubnd|tinh|thanh pho|huyen|quan|phuong|thi xa)\s+(?!cac\b)([a-z]+ [a-z]+)"
+    r"\b(?:so gd(?:dt)?|ubnd|thanh pho|huyen|phuong|thi xa|(?:o|tai|cua) tinh)\s+"
+    r"(?!cac\b)([a-z]+ [a-z]+)"
 )
 _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
@@ -195,7 +196,8 @@ class AnswerEngine:
         words = self.index.repair(syllables(subject))
         content = [w for w in words if w not in STOPWORDS]
         allowed = set().union(*(self.plan_docs[p] for p in scope)) if scope is not None else None
-        if "budget" in wanted and not [w for w in content if w not in _GENERIC]:
+        specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
+        if "budget" in wanted and "lead" not in wanted and not specific:
             return _totals([p for p in self.plans if scope is None or p.id in scope])
         asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(rest)}
         ranked = [
@@ -221,7 +223,7 @@ class AnswerEngine:
             share = 0.4 if "target" in wanted else 0.6
             if coverage < floor or score < share * best_score or len(chosen) == 3:
                 break
-            if single_plan and chosen and (score < 0.6 * best_score or doc.item.kind != "target"):
+            if single_plan and chosen and (score < share * best_score or doc.item.kind != "target"):
                 break
             if doc.plan.id in seen_plans and not single_plan:
                 continue
@@ -393,9 +395,9 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
     """How well an item can answer what is asked: 0 cannot, 1 neutral, more is better."""
     fit = 1.0
     if "budget" in wanted:
-        if item.budget_million_vnd is None:
+        if item.budget_million_vnd is None and "lead" not in wanted:
             return 0.0
-        fit *= 2
+        fit *= 2 if item.budget_million_vnd is not None else 1
     if "product" in wanted:
         fit *= 2 if item.product else 0.5
     if "deadline" in wanted:
@@ -436,7 +438,7 @@ def _due(item: ItemRecord, today: date) -> str | None:
         nxt = f"; lần tới: {_dmy(upcoming[0])}" if upcoming else ""
         return f"Định kỳ {rule}{nxt}."
     steps = [
-        f"{_dmy(date.fromisoformat(m['due']['on']))} – {_short(m['text'], 50)}"
+        f"{_dmy(date.fromisoformat(m['due']['on']))} – {_short(m['text'], 90)}"
         for m in item.milestones
         if (m.get("due") or {}).get("on")
     ]

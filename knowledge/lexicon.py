@@ -63,7 +63,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "lead": (
         "chu tri", "phu trach", "don vi nao", "ai lam", "ai thuc hien", "gui ve", "nop ve",
         "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "ai chiu", "cho ai",
-        "gui dau", "nop dau", "ve dau",
+        "gui dau", "nop dau", "ve dau", "theo doi", "tham muu", "tong hop", "chiu trach nhiem",
+        "qua dau", "qua don vi nao",
     ),
     "budget": ("kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von"),
     "product": ("san pham", "ket qua dau ra", "nop gi", "bao cao gi"),
