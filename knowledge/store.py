@@ -85,7 +85,7 @@ class PlanRecord(Base):
         if not self.issued_on:
             return None
         parts = [int(part) for part in self.issued_on.split("-")]
-        return date(parts[0], *(parts[1:] + [1, 1])[:2])
+        return date(parts[0], *([*parts[1:], 1, 1])[:2])
 
 
 class SectionRecord(Base):
