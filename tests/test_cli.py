@@ -90,3 +90,38 @@ def test_unsupported_file_fails_with_a_vietnamese_message(
     errors = capsys.readouterr().err.splitlines()
     assert errors[0].startswith(f"Lỗi: {scan}: ") and ".pdf" in errors[0]
     assert errors[1] == f"Lỗi: {missing}: không tìm thấy tệp."
+
+
+def test_ask_one_question_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    found = run_json(
+        capsys, "ask", "bao cao quy 4/2026 tam chuc han ngay nao", "--today", "2026-11-23", "--json"
+    )
+    assert found["answered"] is True
+    assert found["answer"].startswith("Hạn báo cáo quý IV/2026: 10/12/2026")
+    assert found["sources"][0]["section"] == "V.2"
+
+
+def test_ask_batch_answers_every_line_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "questions.jsonl"
+    lines = [
+        {"id": "q1", "question": "Mấy giờ rồi?"},
+        "không phải JSON",
+        {"id": "q3", "question": "sap toi co han gi", "today": "2025-10-05", "plan": "ninh binh"},
+    ]
+    batch.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines),
+        encoding="utf-8",
+    )
+    assert main(["ask", "--batch", str(batch)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in out] == ["q1", None, "q3"]
+    assert [row["answered"] for row in out] == [False, False, True]
+    assert "20/10/2025" in out[2]["answer"]
+    assert all(set(row) == {"id", "question", "answered", "answer", "sources"} for row in out)
+
+
+def test_ask_needs_a_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask"]) == 2
+    assert "câu hỏi" in capsys.readouterr().err
