@@ -206,7 +206,7 @@ class AnswerEngine:
             if not (asked and entry[2].item.recurrence)
             or entry[2].item.recurrence.get("freq") in asked
         ]
-        floor = CONFIDENT if wanted or period else CONFIDENT_TOPIC
+        floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
         if not ranked or ranked[0][1] < floor:
             return self._not_found(ranked)
         best_score = ranked[0][0]

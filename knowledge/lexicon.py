@@ -38,6 +38,8 @@ ABBREVIATIONS = {
     "thcs": "trung hoc co so",
     "thpt": "trung hoc pho thong",
     "gdtx": "giao duc thuong xuyen",
+    "gdpt": "giao duc pho thong",
+    "ct": "chuong trinh",
     "khbd": "ke hoach bai day",
     "ttdt": "thong tin dien tu",
     "ubnd": "uy ban nhan dan",

@@ -23,8 +23,12 @@ _K1 = 1.4
 _B = 0.6
 
 
+# "tỉ lệ" and "tỷ lệ", "kĩ năng" and "kỹ năng" are both correct spellings: one key for both.
+_FINAL_Y = re.compile(r"^((?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)?)y$")
+
+
 def syllables(folded: str) -> list[str]:
-    return _SYLLABLE.findall(folded)
+    return [_FINAL_Y.sub(r"\1i", word) for word in _SYLLABLE.findall(folded)]
 
 
 def terms(words: Sequence[str]) -> list[str]:
