@@ -223,9 +223,10 @@ class AnswerEngine:
             share = 0.4 if "target" in wanted else 0.6
             if coverage < floor or score < share * best_score or len(chosen) == 3:
                 break
-            if single_plan and chosen and (score < share * best_score or doc.item.kind != "target"):
-                break
-            if doc.plan.id in seen_plans and not single_plan:
+            if single_plan:  # one plan: its close targets together when the best is a target
+                if chosen and not (chosen[0].item.kind == doc.item.kind == "target"):
+                    continue
+            elif doc.plan.id in seen_plans:  # several plans: the best item of each
                 continue
             seen_plans.add(doc.plan.id)
             chosen.append(doc)
@@ -423,10 +424,8 @@ def _measures(item: ItemRecord) -> str:
         )
         amount = " ".join(p for p in (m.get("qualifier"), number) if p)
         subject = m.get("subject") or ""
-        if fold(subject).startswith(("ty le", "ty trong")):
-            parts.append(f"{subject}: {amount}")
-        else:
-            parts.append(f"{amount} {subject}".strip())
+        repeated = parts and subject == item.measures[len(parts) - 1].get("subject")
+        parts.append(f"{amount} — {subject}" if subject and not repeated else amount)
     return "; ".join(parts)
 
 
