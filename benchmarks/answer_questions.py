@@ -45,11 +45,10 @@ class PassageSearch:
 
     def respond(self, case: dict[str, object]) -> tuple[bool, str]:
         words = syllables(expand(fold(str(case["question"]))))
-        scores = self.index.scores(words)
-        if not scores:
+        matches = self.index.search(words, {}, top=1)
+        if not matches:
             return False, ""
-        best = max(scores, key=lambda doc: scores[doc][0])
-        return True, self.lines[best]
+        return True, self.lines[matches[0].doc]
 
 
 def evaluate(respond: Responder, cases: list[dict[str, object]]) -> tuple[float, list[float]]:

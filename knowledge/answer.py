@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+
 from knowledge.dates import occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.retrieval import Bm25Index, syllables
@@ -27,6 +29,7 @@ MAX_ANSWER = 600
 CONFIDENT = 0.5  # share of the question's subject (by idf weight) an item must contain
 CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
 UPCOMING_DAYS = 30
+RERANKED = 400  # best-scoring documents weighed for what the question asks
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
@@ -116,7 +119,17 @@ class AnswerEngine:
                 self.plan_docs[plan.id].add(self.index.add(syllables(folded)))
                 self.docs.append(_Doc(item, plan))
         self.index.freeze()
-        self._places = [(plan, self._plan_keys(plan)) for plan in self.plans]
+        self.dated = [
+            d for d in self.docs if d.item.due_on or d.item.recurrence or d.item.milestones
+        ]
+        self._plans_by_key: dict[str, set[int]] = defaultdict(set)
+        for plan in self.plans:
+            for key in self._plan_keys(plan):
+                self._plans_by_key[key].add(plan.id)
+        keys = sorted(self._plans_by_key, key=len, reverse=True)
+        self._place_pattern = re.compile(
+            r"(?<![\w/])(" + "|".join(map(re.escape, keys)) + r")(?![\w/])" if keys else r"(?!)"
+        )
 
     @staticmethod
     def _plan_keys(plan: PlanRecord) -> list[str]:
@@ -134,10 +147,9 @@ class AnswerEngine:
     def _unknown_name(self, question: str) -> str | None:
         """A proper name the question uses ('Đà Nẵng') that no plan mentions: asking about
         it is asking about something the knowledge base does not hold."""
-        known = {key for _, keys in self._places for key in keys}
         for name in _capitalised_names(question):
             words = syllables(fold(name))
-            if fold(name) in known or len(words) < 2:
+            if fold(name) in self._plans_by_key or len(words) < 2:
                 continue
             if any(f"{a}_{b}" not in self.index.postings for a, b in itertools.pairwise(words)):
                 return name
@@ -145,11 +157,10 @@ class AnswerEngine:
 
     def _unknown_place(self, folded: str) -> str | None:
         """A place named after its kind of office ('so gddt ha noi') that no plan is about."""
-        known = {key for _, keys in self._places for key in keys}
         for match in _PLACE.finditer(folded):
             place = match.group(1)
             first, second = place.split()
-            if first in STOPWORDS or second in STOPWORDS or place in known:
+            if first in STOPWORDS or second in STOPWORDS or place in self._plans_by_key:
                 continue
             if f"{first}_{second}" not in self.index.postings:
                 return place
@@ -166,12 +177,9 @@ class AnswerEngine:
                 for p in self.plans
                 if any(wanted in fold(v or "") for v in (p.locality, p.number, p.title))
             }
-        for record, keys in self._places:
-            for key in keys:
-                pattern = r"(?<![\w/])" + re.escape(key) + r"(?![\w/])"
-                if re.search(pattern, folded):
-                    chosen.add(record.id)
-                    folded = re.sub(pattern, " ", folded)
+        for match in self._place_pattern.finditer(folded):
+            chosen |= self._plans_by_key[match.group(1)]
+        folded = self._place_pattern.sub(" ", folded)
         return (chosen or None), folded
 
     def ask(self, question: str, today: date, plan: str | None = None) -> Answer:
@@ -195,7 +203,11 @@ class AnswerEngine:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         words = self.index.repair(syllables(subject))
         content = [w for w in words if w not in STOPWORDS]
-        allowed = set().union(*(self.plan_docs[p] for p in scope)) if scope is not None else None
+        allowed = None
+        if scope is not None:
+            allowed = np.zeros(len(self.docs), dtype=bool)
+            for plan_id in scope:
+                allowed[list(self.plan_docs[plan_id])] = True
         specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
         if "budget" in wanted and "lead" not in wanted and not specific:
             return _totals([p for p in self.plans if scope is None or p.id in scope])
@@ -236,7 +248,7 @@ class AnswerEngine:
         self,
         words: list[str],
         content: list[str],
-        allowed: set[int] | None,
+        allowed: np.ndarray | None,
         wanted: set[str],
         period: _Period | None,
     ) -> list[tuple[float, float, _Doc]]:
@@ -245,18 +257,15 @@ class AnswerEngine:
         weights = {w: self.index.idf(w) for w in set(content)}
         total = sum(weights.values()) or 1.0
         ranked = []
-        for doc_id, (score, present) in self.index.scores(words, allowed).items():
-            doc = self.docs[doc_id]
+        for match in self.index.search(words, weights, allowed, RERANKED):
+            doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
-            if fit == 0:
+            if fit == 0 or (len(weights) >= 2 and not match.paired):
                 continue
-            coverage = sum(weight for w, weight in weights.items() if w in present) / total
+            coverage = match.covered / total
             if period and (doc.item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]:
                 coverage = max(coverage, min(1.0, 2 * coverage))
-            pairs = any("_" in term for term in present)
-            if len(weights) >= 2 and not pairs:
-                continue
-            ranked.append((score * fit * (0.5 + coverage), coverage, doc))
+            ranked.append((match.score * fit * (0.5 + coverage), coverage, doc))
         ranked.sort(key=lambda entry: -entry[0])
         return ranked
 
@@ -301,7 +310,7 @@ class AnswerEngine:
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
         found: dict[tuple[date, str], _Doc] = {}
-        for doc in self.docs:
+        for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
             start = max(today, doc.plan.in_force_from or today)
@@ -416,7 +425,7 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
 
 
 def _measures(item: ItemRecord) -> str:
-    parts = []
+    parts: list[str] = []
     for m in item.measures:
         unit = m["unit"]
         number = (

@@ -14,6 +14,7 @@ semester I on 31 January (the ministry's yearly calendar closes them by then).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -329,7 +330,13 @@ def _yearly(day: int | None, month: int, text: str, before: bool) -> dict[str, o
 
 def occurrences(rule: dict[str, object], start: date, end: date) -> list[date]:
     """The concrete dates of a recurring rule inside [start, end]."""
+    return list(_expanded(str(rule["rrule"]), start, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _expanded(rrule: str, start: date, end: date) -> tuple[date, ...]:
+    """Few distinct rules serve many items and questions: expand each window once."""
     dtstart = datetime(start.year, start.month, start.day)
-    recurrence = rrulestr(str(rule["rrule"]), dtstart=dtstart)
+    recurrence = rrulestr(rrule, dtstart=dtstart)
     stop = datetime(end.year, end.month, end.day, 23, 59)
-    return [moment.date() for moment in recurrence.between(dtstart, stop, inc=True)]
+    return tuple(moment.date() for moment in recurrence.between(dtstart, stop, inc=True))

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import STOPWORDS
@@ -38,29 +39,53 @@ def terms(words: Sequence[str]) -> list[str]:
     return singles + pairs
 
 
+@dataclass(frozen=True)
+class Match:
+    """A document the query matched: its BM25 score, the summed weight of the query's
+    content syllables it holds, and whether it holds any pair of adjacent syllables."""
+
+    doc: int
+    score: float
+    covered: float
+    paired: bool
+
+
 @dataclass
 class Bm25Index:
-    """An inverted index of documents (each a list of terms) scored with BM25."""
+    """An inverted index of documents (each a list of terms) scored with BM25.
 
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    After `freeze` each term's postings are numpy arrays of document ids and BM25 weights,
+    so a question over thousands of plans is scored by array additions, not Python loops.
+    """
+
+    counts: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     lengths: list[int] = field(default_factory=list)
     vocabulary: list[str] = field(default_factory=list)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def add(self, words: Sequence[str]) -> int:
         doc = len(self.lengths)
         counts = Counter(terms(words))
         for term, count in counts.items():
-            self.postings[term].append((doc, count))
+            self.counts[term][doc] = count
         self.lengths.append(sum(counts.values()))
         return doc
 
     def freeze(self) -> None:
-        """Prepare typo repair once all documents are in."""
+        """Turn the collected counts into weighted postings and prepare typo repair."""
+        lengths = np.asarray(self.lengths, dtype=np.float32)
+        average = float(lengths.mean()) if len(lengths) else 1.0
+        norms = _K1 * (1 - _B + _B * lengths / max(1.0, average))
+        for term, docs in self.counts.items():
+            ids = np.fromiter(docs.keys(), dtype=np.int64, count=len(docs))
+            tf = np.fromiter(docs.values(), dtype=np.float32, count=len(docs))
+            self.postings[term] = (ids, self.idf(term) * tf * (_K1 + 1) / (tf + norms[ids]))
+        self.counts.clear()
         self.vocabulary = sorted(t for t in self.postings if "_" not in t and len(t) >= 3)
-        self._average = sum(self.lengths) / max(1, len(self.lengths))
 
     def idf(self, term: str) -> float:
-        hits = len(self.postings.get(term, ()))
+        found = self.postings.get(term)
+        hits = len(found[0]) if found is not None else len(self.counts.get(term, ()))
         return math.log(1 + (len(self.lengths) - hits + 0.5) / (hits + 0.5))
 
     def repair(self, words: list[str]) -> list[str]:
@@ -85,21 +110,34 @@ class Bm25Index:
             fixed.append(best[0] if best else word)
         return fixed
 
-    def scores(
-        self, query: list[str], allowed: set[int] | None = None
-    ) -> dict[int, tuple[float, set[str]]]:
-        """BM25 score of every matching document, with the query terms it contains."""
-        totals: dict[int, float] = defaultdict(float)
-        matched: dict[int, set[str]] = defaultdict(set)
+    def search(
+        self,
+        query: list[str],
+        weights: dict[str, float],
+        allowed: np.ndarray | None = None,
+        top: int = 400,
+    ) -> list[Match]:
+        """The `top` best documents for the query, among `allowed` ones (a boolean mask)."""
+        size = len(self.lengths)
+        score = np.zeros(size, dtype=np.float32)
+        covered = np.zeros(size, dtype=np.float32)
+        paired = np.zeros(size, dtype=bool)
         for term in set(terms(query)):
-            postings = self.postings.get(term)
-            if not postings:
+            found = self.postings.get(term)
+            if found is None:
                 continue
-            idf = self.idf(term)
-            for doc, count in postings:
-                if allowed is not None and doc not in allowed:
-                    continue
-                norm = count + _K1 * (1 - _B + _B * self.lengths[doc] / self._average)
-                totals[doc] += idf * count * (_K1 + 1) / norm
-                matched[doc].add(term)
-        return {doc: (score, matched[doc]) for doc, score in totals.items()}
+            ids, weight = found
+            score[ids] += weight
+            if "_" in term:
+                paired[ids] = True
+            elif term in weights:
+                covered[ids] += weights[term]
+        if allowed is not None:
+            score[~allowed] = 0
+        hits = np.flatnonzero(score)
+        if len(hits) > top:
+            hits = hits[np.argpartition(-score[hits], top)[:top]]
+        return [
+            Match(int(doc), float(score[doc]), float(covered[doc]), bool(paired[doc]))
+            for doc in hits
+        ]
