@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from knowledge.dates import DateContext, find_deadlines, find_recurrences, parse_schedule
 from knowledge.document import Block, Paragraph, Row
 from knowledge.facts import Item, ItemKind, Measure, PlanFacts, Section
-from knowledge.header import read_header
+from knowledge.header import date_context, read_header
 from knowledge.measures import find_measures, school_levels
 from knowledge.tables import Table, TableBuilder, TableRecord, looks_like_header
 from knowledge.text import fold, squash
@@ -501,21 +501,10 @@ def extract_plan(blocks: list[Block]) -> PlanFacts:
     paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and not b.footnote]
     text = plan_text(blocks)
     header = read_header(paragraphs, text)
-    walker = _Walker(header.context)
+    walker = _Walker(date_context(header))
     for block in blocks:
         walker.feed(block)
     items, budget = walker.items()
     return PlanFacts(
-        number=header.number,
-        issuer=header.issuer,
-        locality=header.locality,
-        issued_on=header.issued_on,
-        issued_text=header.issued_text,
-        title=header.title,
-        year=header.year,
-        school_year=header.school_year,
-        budget_million_vnd=budget,
-        sections=walker.sections,
-        items=items,
-        text=text,
+        **vars(header), budget_million_vnd=budget, sections=walker.sections, items=items, text=text
     )

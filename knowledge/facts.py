@@ -100,9 +100,9 @@ class Item:
         return self.measures[0] if self.measures else None
 
 
-@dataclass
-class PlanFacts:
-    """Everything extraction learned about one plan."""
+@dataclass(frozen=True)
+class Header:
+    """What a plan's heading block says: number, issuer, place, date, title, year."""
 
     number: str | None
     issuer: str | None
@@ -112,6 +112,12 @@ class PlanFacts:
     title: str
     year: int | None
     school_year: str | None
+
+
+@dataclass(frozen=True)
+class PlanFacts(Header):
+    """Everything extraction learned about one plan."""
+
     budget_million_vnd: float | None
     sections: list[Section]
     items: list[Item]

@@ -8,9 +8,9 @@ Every plan opens the same way ('Số: 27 /KH-SGDĐT', 'Ninh Bình, ngày 19 thá
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from knowledge.dates import DateContext
+from knowledge.facts import Header
 from knowledge.text import fold, squash
 
 _NUMBER = re.compile(r"^s[oố]\s*:?\s*(\d*)\s*/\s*([\w&.\-Đđ]+)", re.IGNORECASE)
@@ -35,30 +35,14 @@ _UBND_LEVEL = (
 )
 
 
-@dataclass(frozen=True)
-class Header:
-    """What the heading block says about the plan."""
-
-    number: str | None
-    issuer: str | None
-    locality: str | None
-    issued_on: str | None
-    issued_text: str | None
-    title: str
-    year: int | None
-    school_year: str | None
-
-    @property
-    def context(self) -> DateContext:
-        """Year and school year that bare dates in the plan refer to."""
-        issued_year = int(self.issued_on[:4]) if self.issued_on else None
-        first = int(self.school_year[:4]) if self.school_year else None
-        if first is None and issued_year is not None:
-            issued_month = (
-                int(self.issued_on[5:7]) if self.issued_on and len(self.issued_on) >= 7 else 9
-            )
-            first = issued_year if issued_month >= 8 else issued_year - 1
-        return DateContext(year=self.year or issued_year, school_year=first)
+def date_context(header: Header) -> DateContext:
+    """The year and school year that bare dates in the plan ('Học kỳ I', '15/03') refer to."""
+    issued_year = int(header.issued_on[:4]) if header.issued_on else None
+    first = int(header.school_year[:4]) if header.school_year else None
+    if first is None and issued_year is not None and header.issued_on:
+        issued_month = int(header.issued_on[5:7]) if len(header.issued_on) >= 7 else 9
+        first = issued_year if issued_month >= 8 else issued_year - 1
+    return DateContext(year=header.year or issued_year, school_year=first)
 
 
 def _issuer(code: str, locality: str | None, text: str) -> str | None:
