@@ -469,7 +469,12 @@ def _same_target(a: Item, b: Item) -> bool:
         return False
     x, y = fold(a.text), fold(b.text)
     head = min(len(x), len(y), 90)
-    return max(fuzz.token_set_ratio(x, y), fuzz.ratio(x[:head], y[:head])) >= _FUZZY_SAME
+    if fuzz.ratio(x[:head], y[:head]) >= _FUZZY_SAME:
+        return True
+    # Word overlap counts only between statements of like length: a short target is not
+    # the same as a long paragraph that happens to contain its words.
+    comparable = min(len(x), len(y)) >= 0.6 * max(len(x), len(y))
+    return comparable and fuzz.token_set_ratio(x, y) >= _FUZZY_SAME
 
 
 def _merge_targets(items: list[Item]) -> list[Item]:
