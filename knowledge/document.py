@@ -216,10 +216,13 @@ _STRAY_STARS = re.compile(r"(?<!\\)\*{2,}|^\*(?=[^\s*])|(?<=[^\s*\\])\*$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|\\$")
 _NO_SPACE_BEFORE = ".,;:!?)]}”’…/"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\ufeff\xad"))
+_MARKUP = re.compile(r"[#\[<*_\\&]")
 
 
 def _clean(text: str) -> str:
     """Markdown and HTML decoration removed; block structure kept as lines."""
+    if not _MARKUP.search(text):  # most lines of a plan are plain sentences
+        return nfc(text.translate(_INVISIBLE))
     text = _HEADING.sub("", text)
     text = _FOOTNOTE_REF.sub("", text)
     text = _LINK.sub(r"\1", text)

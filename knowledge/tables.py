@@ -45,6 +45,8 @@ def _role(header_cell: str) -> Role | None:
 
 def looks_like_header(cells: tuple[str, ...]) -> bool:
     """A row naming its columns: a number column and a content/target column."""
+    if not cells or _role(cells[0]) != "number":
+        return False
     roles = {_role(cell) for cell in cells if cell}
     return "number" in roles and bool(roles & {"content", "target"})
 
