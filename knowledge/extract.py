@@ -459,8 +459,12 @@ def _report_to(text: str) -> str | None:
     m = _REPORT_TO.search(text)
     if m is None:
         return None
-    unit = squash(m.group(1) + (m.group(2) or "")).strip(" ,.")
-    return unit.split("(")[0].strip() if unit.count("(") > unit.count(")") else unit
+    unit = squash(m.group(1)).strip(" ,.")
+    if unit.count("(") > unit.count(")"):  # the parenthesis goes on past ';': keep all of it
+        opened = m.start(1) + m.group(1).index("(")
+        closing = text.find(")", opened)
+        unit = squash(text[m.start(1) : closing + 1]) if closing > 0 else unit.split("(")[0]
+    return squash(unit + (m.group(2) or "")).strip(" ,.")
 
 
 def _same_target(a: Item, b: Item) -> bool:
