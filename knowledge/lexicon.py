@@ -61,7 +61,10 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "thoi gian", "luc nao", "hoan thanh", "het han", "deadline", "han chot", "xong", "xog",
         "bao lau", "may lan", "lan",
     ),
-    "target": ("chi tieu", "ty le", "ty trong", "muc tieu", "phan tram", "bao nhieu phan", "dat bao nhieu"),
+    "target": (
+        "chi tieu", "ty le", "ty trong", "muc tieu", "phan tram", "bao nhieu phan",
+        "dat bao nhieu",
+    ),
     "lead": (
         "chu tri", "phu trach", "don vi nao", "ai lam", "ai thuc hien", "gui ve", "nop ve",
         "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "ai chiu", "cho ai",
