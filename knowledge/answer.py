@@ -26,7 +26,7 @@ from knowledge.text import fold, nfc
 
 MAX_QUESTION = 500
 MAX_ANSWER = 600
-CONFIDENT = 0.5  # share of the question's subject (by idf weight) an item must contain
+CONFIDENT = 0.57  # share of the question's subject (by idf weight) an item must contain
 CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
 UPCOMING_DAYS = 30
 RERANKED = 400  # best-scoring documents weighed for what the question asks
@@ -242,7 +242,7 @@ class AnswerEngine:
                 continue
             seen_plans.add(doc.plan.id)
             chosen.append(doc)
-        return self._compose(chosen, wanted, period, today)
+        return self._compose(chosen, wanted, period, today, set(content))
 
     def _rank(
         self,
@@ -283,11 +283,16 @@ class AnswerEngine:
         return Answer(False, f"{NOT_FOUND}\nCó phải bạn muốn hỏi về:\n{lines}")
 
     def _compose(
-        self, docs: list[_Doc], wanted: set[str], period: _Period | None, today: date
+        self,
+        docs: list[_Doc],
+        wanted: set[str],
+        period: _Period | None,
+        today: date,
+        asked: set[str],
     ) -> Answer:
         blocks = []
         for doc in docs:
-            fact = _fact(doc.item, wanted, period, today)
+            fact = _fact(doc.item, wanted, period, today, asked)
             place = doc.plan.locality or doc.plan.title
             cite = f"Nguồn: {doc.plan.display_name}, {_section(doc.item.section)}."
             several_plans = len({d.plan.id for d in docs}) > 1
@@ -460,7 +465,24 @@ def _due(item: ItemRecord, today: date) -> str | None:
     return None
 
 
-def _fact(item: ItemRecord, wanted: set[str], period: _Period | None, today: date) -> str:
+def _passage(text: str, asked: set[str], width: int = 160) -> str:
+    """The part of a long text that holds most of what was asked, not just its opening."""
+    if len(text) <= width:
+        return text
+    parts = [p.strip() for p in re.split(r"(?<=[.;:])\s+|\n", text) if p.strip()]
+
+    def hits(part: str) -> int:
+        return len(asked & set(syllables(expand(fold(part)))))
+
+    best = max(range(len(parts)), key=lambda n: (hits(parts[n]), -n)) if parts else 0
+    if not parts or best == 0:
+        return _short(text, width)
+    return "…" + _short(" ".join(parts[best:]), width - 1)
+
+
+def _fact(
+    item: ItemRecord, wanted: set[str], period: _Period | None, today: date, asked: set[str]
+) -> str:
     """The answer's first lines: the asked-for fact, then what the item is about."""
     lines: list[str] = []
     if period is not None and item.recurrence:
@@ -496,7 +518,7 @@ def _fact(item: ItemRecord, wanted: set[str], period: _Period | None, today: dat
         )
     ):
         lines.insert(0 if "deadline" in wanted else len(lines), due)
-    lines.append(f"Nội dung: {_short(item.text, 160)}")
+    lines.append(f"Nội dung: {_passage(item.text, asked)}")
     return "\n".join(lines)
 
 

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import STOPWORDS
 
 _SYLLABLE = re.compile(r"[a-z0-9]+(?:[%/][a-z0-9]*)?")
-_K1 = 1.4
-_B = 0.6
+_K1 = 1.2
+_B = 0.9
 
 
 # "tỉ lệ" and "tỷ lệ", "kĩ năng" and "kỹ năng" are both correct spellings: one key for both.

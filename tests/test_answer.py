@@ -126,16 +126,8 @@ def _score(engine: AnswerEngine) -> tuple[float, list[str], list[str]]:
     return 1 - len(wrong) / len(cases), wrong, leaked
 
 
-def test_evaluation_set_does_not_regress(engine: AnswerEngine) -> None:
-    """The level reached so far (85% right, one out-of-scope question answered) holds."""
+def test_evaluation_set_accuracy(engine: AnswerEngine) -> None:
+    """At least 90% of the written questions answered right; no out-of-scope one answered."""
     accuracy, wrong, leaked = _score(engine)
-    assert accuracy >= 0.85, (accuracy, wrong)
-    assert len(leaked) <= 1, leaked
-
-
-@pytest.mark.xfail(strict=True, reason="the bar of the plan-questions issue is not reached yet")
-def test_evaluation_set_meets_the_bar(engine: AnswerEngine) -> None:
-    """At least 90% right, and no out-of-scope question answered."""
-    accuracy, wrong, leaked = _score(engine)
-    assert accuracy >= 0.9, (accuracy, wrong)
     assert not leaked, leaked
+    assert accuracy >= 0.9, (accuracy, wrong)
