@@ -82,12 +82,15 @@ def percentile(times: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--plans", type=int, default=1000, help="generated plans for the load run")
+    parser.add_argument("--questions", type=Path, default=EVAL, help="evaluation set (JSONL)")
+    parser.add_argument("--extra-plan", type=Path, action="append", default=[], help="also load")
     args = parser.parse_args()
-    cases = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    text = args.questions.read_text(encoding="utf-8")
+    cases = [json.loads(line) for line in text.splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sessions = fresh_store(work, "samples.db")
-        for path in sorted(SAMPLES.glob("*.txt")):
+        for path in [*sorted(SAMPLES.glob("*.txt")), *args.extra_plan]:
             import_one(sessions, path)
         with sessions() as session:
             plans = list_plans(session)
@@ -97,7 +100,7 @@ def main() -> None:
                 ("engine", *evaluate(engine_responder(engine), cases)),
                 ("passage search", *evaluate(baseline.respond, cases)),
             ]
-        print(f"{len(cases)} questions, 5 plans")
+        print(f"{len(cases)} questions ({args.questions.name}), {5 + len(args.extra_plan)} plans")
         print(f"{'':<16}{'accuracy':>10}{'p50':>10}{'p95':>10}")
         for name, accuracy, times in rows:
             p50, p95 = statistics.median(times), percentile(times, 0.95)
