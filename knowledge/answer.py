@@ -21,7 +21,7 @@ import numpy as np
 from knowledge.dates import occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.retrieval import Bm25Index, syllables
-from knowledge.store import ItemRecord, PlanRecord
+from knowledge.store import ItemRecord, PlanRecord, item_dates
 from knowledge.text import fold, nfc
 
 MAX_QUESTION = 500
@@ -523,16 +523,15 @@ def _fact(
 
 
 def _dates_of(item: ItemRecord, start: date, end: date) -> list[tuple[date, str]]:
+    """The item's dates in the window, each with the line that names it in a list."""
     found = []
-    if item.due_on is not None and start <= item.due_on <= end:
-        found.append((item.due_on, item.text))
-    for milestone in item.milestones:
-        on = (milestone.get("due") or {}).get("on")
-        if on and start <= date.fromisoformat(on) <= end:
-            found.append((date.fromisoformat(on), f"{milestone['text']} – {_short(item.text, 60)}"))
-    if item.recurrence:
-        rule = item.recurrence.get("text", "")
-        label = f"Báo cáo {rule}" if item.kind == "report" else f"{rule}: {_short(item.text, 60)}"
-        for day in occurrences(item.recurrence, start, end):
-            found.append((day, label))
+    for day, kind, label in item_dates(item, start, end):
+        if kind == "due":
+            found.append((day, item.text))
+        elif kind == "milestone":
+            found.append((day, f"{label} – {_short(item.text, 60)}"))
+        elif item.kind == "report":
+            found.append((day, f"Báo cáo {label}"))
+        else:
+            found.append((day, f"{label}: {_short(item.text, 60)}"))
     return found

@@ -398,29 +398,45 @@ def export_json(plans: Iterable[PlanRecord]) -> dict[str, object]:
     }
 
 
-def _item_deadlines(item: ItemRecord, start: date, end: date) -> Iterator[Deadline]:
-    """The item's own due date, its milestones and its repeats that fall inside [start, end]."""
+DateKind = Literal["due", "milestone", "repeat"]
 
-    def entry(due: date, text: str, recurring: bool = False) -> Deadline:
-        plan = item.plan
-        return Deadline(
-            plan.display_name, plan.id, item.id, due, text, recurring, item.kind, item.section
-        )
 
+def item_dates(item: ItemRecord, start: date, end: date) -> Iterator[tuple[date, DateKind, str]]:
+    """The item's dates inside [start, end]: its due date, each milestone (with its text) and
+    each repeat of its schedule (with the schedule's wording), repeats never before the plan
+    is in force."""
     if item.due_on is not None and start <= item.due_on <= end:
-        yield entry(item.due_on, item.text)
+        yield item.due_on, "due", ""
     for milestone in item.milestones:
         on = (milestone.get("due") or {}).get("on")
-        due = date.fromisoformat(on) if on else None
-        if due is not None and start <= due <= end:
-            text = f"{textwrap.shorten(item.text, 80, placeholder='…')}: {milestone['text']}"
-            yield entry(due, text)
+        if on and start <= date.fromisoformat(on) <= end:
+            yield date.fromisoformat(on), "milestone", str(milestone["text"])
     if item.recurrence:
-        schedule = str(item.recurrence.get("text", ""))
-        text = f"{schedule}: {textwrap.shorten(item.text, 160, placeholder='…')}"
         first = max(start, item.plan.in_force_from or start)
         for due in occurrences(item.recurrence, first, end) if first <= end else []:
-            yield entry(due, text, recurring=True)
+            yield due, "repeat", str(item.recurrence.get("text", ""))
+
+
+def _item_deadlines(item: ItemRecord, start: date, end: date) -> Iterator[Deadline]:
+    """The item's own due date, its milestones and its repeats that fall inside [start, end]."""
+    plan = item.plan
+    for due, kind, label in item_dates(item, start, end):
+        if kind == "due":
+            text = item.text
+        elif kind == "milestone":
+            text = f"{textwrap.shorten(item.text, 80, placeholder='…')}: {label}"
+        else:
+            text = f"{label}: {textwrap.shorten(item.text, 160, placeholder='…')}"
+        yield Deadline(
+            plan.display_name,
+            plan.id,
+            item.id,
+            due,
+            text,
+            kind == "repeat",
+            item.kind,
+            item.section,
+        )
 
 
 def deadlines(
