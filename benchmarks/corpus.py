@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import import_file
 from bot.db import make_engine, migrate, session_factory
 from knowledge.document import read_blocks
 from knowledge.extract import extract_plan
+from knowledge.importer import import_file
 
 SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "sample_plans"
 LOCALITIES = (

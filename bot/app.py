@@ -1,7 +1,4 @@
-"""Composition root: builds the services a command or channel needs from the settings.
-
-Kept small on purpose; channels and the scheduler are added here as they arrive.
-"""
+"""Composition root: builds the services a command or channel needs from the settings."""
 
 from __future__ import annotations
 
@@ -15,16 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.db import make_engine, migrate, session_factory
-from knowledge.document import DocumentError, read_blocks
-from knowledge.extract import extract_plan
-from knowledge.store import PlanRecord, SaveResult, save_plan
+from handlers.conversation import Conversation
+from handlers.turn import Services
+from handlers.units import import_units
+from knowledge.document import DocumentError
+from knowledge.importer import import_file
+from knowledge.live import LiveEngine
+from knowledge.store import PlanRecord
 
 log = logging.getLogger(__name__)
-
-
-def import_file(session: Session, path: Path) -> SaveResult:
-    """Read one plan document and store what extraction finds (raises DocumentError)."""
-    return save_plan(session, extract_plan(read_blocks(path)), path.name)
 
 
 def _starter_plans(settings: Settings) -> Iterator[Path]:
@@ -38,8 +34,14 @@ def _starter_plans(settings: Settings) -> Iterator[Path]:
         yield from sorted(path for path in settings.plans_dir.iterdir() if path.is_file())
 
 
+def sample_units() -> str:
+    """The units of the sample plans (a CSV text), loaded on the first run."""
+    return (files("handlers") / "data" / "sample_units.csv").read_text(encoding="utf-8")
+
+
 def open_store(settings: Settings) -> sessionmaker[Session]:
-    """Migrate the database and, on the very first run, load the starter plans into it."""
+    """Migrate the database and, on the very first run, load the starter plans and the sample
+    units into it, so a newcomer can chat at once."""
     engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = session_factory(engine)
@@ -51,4 +53,10 @@ def open_store(settings: Settings) -> sessionmaker[Session]:
                 import_file(session, path)
             except DocumentError as error:
                 log.warning("Bỏ qua %s: %s", path, error)
+        import_units(session, sample_units())
     return sessions
+
+
+def build_conversation(settings: Settings, sessions: sessionmaker[Session]) -> Conversation:
+    """The one conversation core every channel of this process shares."""
+    return Conversation(Services(sessions, LiveEngine(sessions), settings.timezone))

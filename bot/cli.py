@@ -3,27 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import import_file, open_store
+from bot import admin
+from bot.app import build_conversation, open_store
 from bot.config import Settings
+from bot.console import CHANNEL, USER_ID, ConsoleChannel
+from bot.runner import NoChannel, run_until_signalled
+from handlers.people import Account, Role, enrol, parse_role, unknown_role
+from handlers.units import find_unit
 from knowledge.answer import AnswerEngine
 from knowledge.document import DocumentError
-from knowledge.store import PlanRecord, deadlines, export_json, find_plans, list_plans
+from knowledge.importer import import_file
+from knowledge.store import (
+    KIND_LABELS,
+    PlanRecord,
+    deadlines,
+    describe_counts,
+    export_json,
+    find_plans,
+    item_counts,
+    list_plans,
+)
 
 Command = Callable[[argparse.Namespace, Settings, sessionmaker[Session]], int]
 
-KIND_LABELS = {"target": "chỉ tiêu", "task": "nhiệm vụ", "deadline": "mốc hạn", "report": "báo cáo"}
 STATUS_LABELS = {"created": "đã thêm", "updated": "đã cập nhật", "unchanged": "không đổi"}
 DEFAULT_WINDOW = timedelta(days=30)
 
@@ -89,17 +104,6 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _item_counts(plan: PlanRecord) -> dict[str, int]:
-    counts = Counter(item.kind for item in plan.items)
-    return {kind: counts[kind] for kind in KIND_LABELS}
-
-
-def _describe_counts(plan: PlanRecord) -> str:
-    counts = _item_counts(plan)
-    parts = [f"{counts[kind]} {label}" for kind, label in KIND_LABELS.items() if counts[kind]]
-    return ", ".join(parts) or "chưa có mục nào"
-
-
 def _selected_plans(session: Session, name: str | None) -> list[PlanRecord]:
     if name is None:
         return list_plans(session)
@@ -126,7 +130,7 @@ def _import(args: argparse.Namespace, _settings: Settings, sessions: sessionmake
                 result = import_file(session, path)
                 status = STATUS_LABELS[result.status]
                 plan = result.plan
-                print(f"{path}: {status} {plan.display_name} ({_describe_counts(plan)})")
+                print(f"{path}: {status} {plan.display_name} ({describe_counts(plan)})")
         except (DocumentError, OSError) as error:
             print(f"Lỗi: {path}: {_read_failure(error)}", file=sys.stderr)
             failed = True
@@ -145,7 +149,7 @@ def _plans(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker
                 "issued_on": plan.issued_on,
                 "title": plan.title,
                 "source_name": plan.source_name,
-                "item_counts": _item_counts(plan),
+                "item_counts": item_counts(plan),
             }
             for plan in plans
         ]
@@ -157,7 +161,7 @@ def _plans(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker
         issued = f", ban hành {_vn_date(plan.issued_on)}" if plan.issued_on else ""
         print(f"[{plan.id}] {plan.display_name}{issued}")
         print(f"    {plan.title}")
-        print(f"    {_describe_counts(plan)}")
+        print(f"    {describe_counts(plan)}")
     return 0
 
 
@@ -239,6 +243,51 @@ def _batch_answer(engine: AnswerEngine, number: int, line: str, today: date) -> 
     return {"id": request.get("id"), "question": question, **answer.to_json()}
 
 
+def _units(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker[Session]) -> int:
+    if args.units_command == "import":
+        print(admin.units_import(args.file, sessions))
+    else:
+        print(admin.units_tree(sessions))
+    return 0
+
+
+def _invite(args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
+    print(admin.invite(args, settings, sessions))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
+    role = parse_role(args.role)
+    if role is None:
+        raise UsageError(unknown_role(args.role))
+    with sessions.begin() as session:
+        unit = find_unit(session, args.unit) if args.unit else None
+        if args.unit and unit is None:
+            raise UsageError(f"không có đơn vị “{args.unit}” (xem: planbot units)")
+        if unit is None and role != Role.ADMIN:
+            raise UsageError("vai trò này cần --unit TÊN_ĐƠN_VỊ")
+        account = Account(CHANNEL, USER_ID, USER_ID, "Người dùng console")
+        enrol(session, account, role, unit, datetime.now(UTC))
+    print("Trợ lý kế hoạch – gõ câu hỏi hoặc lệnh (/trogiup); gõ “thoát” hoặc Ctrl-D để dừng.")
+    channel = ConsoleChannel(
+        build_conversation(settings, sessions), Path("data") / "exports", sys.stdout
+    )
+    asyncio.run(channel.run())
+    return 0
+
+
+def _run(_args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        asyncio.run(run_until_signalled(settings, sessions))
+    except NoChannel:
+        raise UsageError(
+            "chưa cấu hình kênh nào: đặt TELEGRAM_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env"
+            " (thử ngay không cần mã: planbot chat)"
+        ) from None
+    return 0
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="planbot",
@@ -283,6 +332,35 @@ def _build_parser() -> _Parser:
     ask.add_argument("--batch", type=Path, metavar="TỆP", help="tệp JSONL, mỗi dòng một câu hỏi")
     ask.set_defaults(run=_ask)
 
+    units = commands.add_parser("units", help="xem hoặc nạp cây đơn vị (Sở, Phòng, trường)")
+    units.set_defaults(run=_units)
+    units_commands = units.add_subparsers(title="lệnh", metavar="LỆNH", dest="units_command")
+    units_import = units_commands.add_parser("import", help="nạp đơn vị từ tệp CSV")
+    units_import.add_argument(
+        "file", type=Path, metavar="TỆP.csv", help="cột: name,kind,level,parent,plan"
+    )
+
+    invite = commands.add_parser("invite", help="tạo, liệt kê hoặc thu hồi mã mời")
+    invite.add_argument("--unit", metavar="TÊN", help="đơn vị của người được mời")
+    invite.add_argument("--role", metavar="VAI_TRÒ", help="teacher, reporter, staff hoặc admin")
+    invite.add_argument("--uses", type=int, default=1, metavar="N", help="số lần dùng (mặc định 1)")
+    invite.add_argument(
+        "--expires", type=int, default=7, metavar="NGÀY", help="hết hạn sau (mặc định 7 ngày)"
+    )
+    invite.add_argument("--list", action="store_true", help="liệt kê các mã đã tạo")
+    invite.add_argument("--revoke", metavar="MÃ|SỐ", help="thu hồi một mã")
+    invite.set_defaults(run=_invite)
+
+    chat = commands.add_parser("chat", help="trò chuyện với bot ngay trong cửa sổ lệnh")
+    chat.add_argument(
+        "--as", dest="role", default="admin", metavar="VAI_TRÒ", help="vai trò (mặc định admin)"
+    )
+    chat.add_argument("--unit", metavar="TÊN", help="đơn vị của bạn")
+    chat.set_defaults(run=_chat)
+
+    run = commands.add_parser("run", help="chạy bot trên các kênh đã cấu hình (Telegram, Zalo)")
+    run.set_defaults(run=_run)
+
     for sub in (export, window, ask):
         sub.add_argument(
             "--plan", metavar="TÊN", help="chỉ các kế hoạch khớp địa phương, số hoặc tiêu đề"
@@ -309,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _load_settings()
         command: Command = args.run
         return command(args, settings, open_store(settings))
-    except UsageError as error:
+    except (UsageError, admin.AdminError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

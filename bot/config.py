@@ -24,3 +24,21 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url)
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     plans_dir: DirectoryPath | None = None
+
+    telegram_token: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None
+
+    zalo_bot_token: str | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+
+    public_url: str | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
+    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+
+    @property
+    def telegram_file_base_url(self) -> str:
+        """Bot API servers serve files beside the methods: …/bot<token> → …/file/bot<token>."""
+        base = self.telegram_api_base_url
+        return f"{base.removesuffix('bot')}file/bot" if base.endswith("bot") else base

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,6 +46,7 @@ _ASKED_FREQ = (
 _QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao)\b")
 _FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
 NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
+SUGGEST = "Có phải bạn muốn hỏi về:"
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,21 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A close item offered when the engine does not know: chat shows it as a button."""
+
+    item_id: int
+    label: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the engine says, and whether it found anything ('answered')."""
 
     answered: bool
     text: str
     sources: tuple[Source, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -166,9 +176,11 @@ class AnswerEngine:
                 return place
         return None
 
-    def _scope(self, folded: str, plan: str | None) -> tuple[set[int] | None, str]:
-        """The plans a question names (by locality, its initials or number), and the
-        question without those words."""
+    def _scope(
+        self, folded: str, plan: str | None, home: Collection[int]
+    ) -> tuple[set[int] | None, str]:
+        """The plans a question names (by locality, its initials or number), else the
+        asker's `home` plans, and the question without the plan names."""
         chosen: set[int] = set()
         if plan:
             wanted = fold(plan)
@@ -180,12 +192,18 @@ class AnswerEngine:
         for match in self._place_pattern.finditer(folded):
             chosen |= self._plans_by_key[match.group(1)]
         folded = self._place_pattern.sub(" ", folded)
+        if not chosen and not plan:
+            chosen = {p.id for p in self.plans if p.id in home}
         return (chosen or None), folded
 
-    def ask(self, question: str, today: date, plan: str | None = None) -> Answer:
+    def ask(
+        self, question: str, today: date, plan: str | None = None, home: Collection[int] = ()
+    ) -> Answer:
+        """Answer `question` as of `today`; `plan` names the plan to search, `home` holds the
+        asker's own plans, searched when the question names none."""
         question = spell_out_ai(nfc(question)[:MAX_QUESTION])
         folded = fold(question)
-        scope, rest = self._scope(folded, plan)
+        scope, rest = self._scope(folded, plan, home)
         if plan and scope is None:
             return Answer(False, f"Không tìm thấy kế hoạch «{plan}».")
         unknown = self._unknown_name(question) or self._unknown_place(folded)
@@ -203,6 +221,8 @@ class AnswerEngine:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         words = self.index.repair(syllables(subject))
         content = [w for w in words if w not in STOPWORDS]
+        if not any(word.isalpha() for word in content):  # "1", "?", only filler words
+            return Answer(False, NOT_FOUND)
         allowed = None
         if scope is not None:
             allowed = np.zeros(len(self.docs), dtype=bool)
@@ -270,17 +290,24 @@ class AnswerEngine:
         return ranked
 
     def _not_found(self, ranked: list[tuple[float, float, _Doc]]) -> Answer:
-        suggestions = []
+        suggestions: dict[str, Suggestion] = {}
         for _, _, doc in ranked:
             hint = f"{_short(doc.item.text, 70)} ({doc.plan.locality})"
-            if hint not in suggestions:
-                suggestions.append(hint)
+            suggestions.setdefault(hint, Suggestion(doc.item.id, hint))
             if len(suggestions) == 3:
                 break
         if not suggestions:
             return Answer(False, NOT_FOUND)
         lines = "\n".join(f"{n}. {hint}" for n, hint in enumerate(suggestions, 1))
-        return Answer(False, f"{NOT_FOUND}\nCó phải bạn muốn hỏi về:\n{lines}")
+        text = f"{NOT_FOUND}\n{SUGGEST}\n{lines}"
+        return Answer(False, text, suggestions=tuple(suggestions.values()))
+
+    def about_item(self, item_id: int, today: date) -> Answer:
+        """The fact of one item (a suggestion the user picked), cited like any answer."""
+        docs = [doc for doc in self.docs if doc.item.id == item_id]
+        if not docs:
+            return Answer(False, NOT_FOUND)
+        return self._compose(docs[:1], set(), None, today, set())
 
     def _compose(
         self,

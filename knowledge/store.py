@@ -327,6 +327,21 @@ def save_plan(session: Session, facts: PlanFacts, source_name: str) -> SaveResul
     return SaveResult(plan, "created" if created else "updated")
 
 
+KIND_LABELS = {"target": "chỉ tiêu", "task": "nhiệm vụ", "deadline": "mốc hạn", "report": "báo cáo"}
+
+
+def item_counts(plan: PlanRecord) -> dict[str, int]:
+    counts = Counter(item.kind for item in plan.items)
+    return {kind: counts[kind] for kind in KIND_LABELS}
+
+
+def describe_counts(plan: PlanRecord) -> str:
+    """'13 chỉ tiêu, 39 nhiệm vụ, 3 báo cáo'."""
+    counts = item_counts(plan)
+    parts = [f"{counts[kind]} {label}" for kind, label in KIND_LABELS.items() if counts[kind]]
+    return ", ".join(parts) or "chưa có mục nào"
+
+
 def list_plans(session: Session) -> list[PlanRecord]:
     """Every plan with its items, oldest import first."""
     query = select(PlanRecord).options(selectinload(PlanRecord.items)).order_by(PlanRecord.id)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.app import import_file
 from bot.db import make_engine, migrate, session_factory
 from knowledge.answer import MAX_ANSWER, Answer, AnswerEngine
+from knowledge.importer import import_file
 from knowledge.store import list_plans
 from knowledge.text import fold
 

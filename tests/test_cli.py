@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,111 @@ def test_ask_batch_answers_every_line_in_order(
 def test_ask_needs_a_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask"]) == 2
     assert "câu hỏi" in capsys.readouterr().err
+
+
+def test_units_are_preloaded_and_shown_as_a_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["units"]) == 0
+    tree = capsys.readouterr().out.splitlines()
+    assert "Sở GDĐT Ninh Bình — kế hoạch Ninh Bình – 27/KH-SGDĐT" in tree
+    assert "    Trường THCS Hoa Lư, THCS" in tree
+
+
+def test_units_import_updates_in_place(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "name,kind,level,parent,plan\n"
+        "UBND phường Hoa Lư,xa,,Sở GDĐT Ninh Bình,\n"
+        "Trường Tiểu học Ninh Phong,truong,tieu_hoc,UBND phường Hoa Lư,\n",
+        encoding="utf-8",
+    )
+    assert main(["units", "import", str(units)]) == 0
+    assert "Đã thêm 1 đơn vị, cập nhật 1 đơn vị." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ("name,kind\nA,so\n", "Dòng tiêu đề phải là"),
+        ("name,kind,level,parent,plan\nA,bo,,,\n", "Dòng 2: loại “bo” không hợp lệ"),
+        ("name,kind,level,parent,plan\nA,truong,dai_hoc,,\n", "cấp học “dai_hoc”"),
+        ("name,kind,level,parent,plan\nA,truong,,Không Có,\n", "chưa có đơn vị cấp trên"),
+        ("name,kind,level,parent,plan\nA,so,,,Hà Nội\n", "không khớp kế hoạch nào"),
+        ("name,kind,level,parent,plan\nA,so,,,\na,so,,,\n", "Dòng 3: “a” xuất hiện hai lần"),
+        ("name,kind,level,parent,plan\nA,so,,\n", "Dòng 2: cần đúng 5 cột"),
+    ],
+)
+def test_a_bad_units_file_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: str, problem: str
+) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text(rows, encoding="utf-8")
+    assert main(["units", "import", str(units)]) == 2
+    assert problem in capsys.readouterr().err
+    assert main(["units"]) == 0
+    assert "\nA" not in capsys.readouterr().out
+
+
+def test_invite_create_list_and_revoke(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["invite", "--unit", "truong thcs hoa lu", "--role", "hiệu trưởng", "--uses", "2"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    code = printed.split("Mã mời: ")[1].split()[0]
+    assert len(code) == 10
+    assert "hiệu trưởng / người báo cáo – Trường THCS Hoa Lư; dùng được 2 lần" in printed
+    assert f"/start {code}" in printed
+    assert main(["invite", "--list"]) == 0
+    assert "[1] Trường THCS Hoa Lư – hiệu trưởng / người báo cáo, đã dùng 0/2" in (
+        capsys.readouterr().out
+    )
+    assert main(["invite", "--revoke", code]) == 0
+    assert "Đã thu hồi" in capsys.readouterr().out
+    assert main(["invite", "--list"]) == 0
+    assert "đã thu hồi" in capsys.readouterr().out
+
+
+def test_invite_links_for_a_named_telegram_bot(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "truongbot")
+    assert main(["invite", "--unit", "Trường THCS Hoa Lư", "--role", "teacher"]) == 0
+    assert "https://t.me/truongbot?start=" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["invite", "--unit", "Trường X", "--role", "teacher"], "không có đơn vị “Trường X”"),
+        (["invite", "--unit", "Trường THCS Hoa Lư", "--role", "boss"], "vai trò “boss”"),
+        (["invite", "--unit", "Trường THCS Hoa Lư"], "cần --unit TÊN và --role"),
+        (["invite", "--revoke", "NOPE"], "không có mã mời"),
+        (["chat", "--as", "teacher"], "vai trò này cần --unit"),
+    ],
+)
+def test_invite_and_chat_mistakes(
+    capsys: pytest.CaptureFixture[str], argv: list[str], problem: str
+) -> None:
+    assert main(argv) == 2
+    assert problem in capsys.readouterr().err
+
+
+def test_chat_in_the_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = "han bao cao quy 4 ninh binh\n/nhacnho\n3\nthoát\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert main(["chat", "--as", "hieu truong", "--unit", "Trường THCS Hoa Lư"]) == 0
+    out = capsys.readouterr().out
+    assert "Bạn là hiệu trưởng / người báo cáo, Trường THCS Hoa Lư." in out
+    assert "Nguồn: Ninh Bình – 27/KH-SGDĐT, mục V.3." in out
+    assert "3. Tắt nhắc nhở" in out
+    assert "Đã lưu: tắt nhắc nhở." in out
+    assert out.rstrip().endswith("Tạm biệt!")
+
+
+def test_run_without_a_channel_says_what_to_configure(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "TELEGRAM_TOKEN" in capsys.readouterr().err

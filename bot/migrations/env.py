@@ -13,7 +13,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-import knowledge.store  # noqa: F401  (registers the knowledge-base tables on Base.metadata)
+import knowledge.store  # noqa: F401  (these register their tables on Base.metadata)
 from bot.config import Settings
 from bot.db import Base, UtcDateTime, make_engine
 

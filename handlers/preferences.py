@@ -1,0 +1,47 @@
+"""/nhacnho: each person chooses all reminders, only the last one, or none."""
+
+from __future__ import annotations
+
+from handlers.messages import Button
+from handlers.people import ReminderChoice
+from handlers.turn import Turn
+from knowledge.text import fold
+
+CHOICE_NAMES = {
+    ReminderChoice.ALL: "nhắc đủ (7, 3, 1 ngày trước và đúng hạn)",
+    ReminderChoice.LAST: "chỉ nhắc lần cuối (đúng ngày hạn)",
+    ReminderChoice.OFF: "tắt nhắc nhở",
+}
+_TYPED = {
+    "bat": ReminderChoice.ALL,
+    "du": ReminderChoice.ALL,
+    "cuoi": ReminderChoice.LAST,
+    "lan cuoi": ReminderChoice.LAST,
+    "tat": ReminderChoice.OFF,
+}
+
+
+def reminders(turn: Turn, args: str) -> None:
+    """Without arguments: show the setting and offer the choices; `/nhacnho tắt` sets it."""
+    if args:
+        choice = _TYPED.get(" ".join(fold(args).split()))
+        if choice is None:
+            turn.say("Dùng: /nhacnho bật, /nhacnho cuối hoặc /nhacnho tắt.")
+            return
+        choose(turn, choice.value)
+        return
+    assert turn.person is not None
+    current = CHOICE_NAMES[ReminderChoice(turn.person.reminders)]
+    buttons = [
+        [Button(name.capitalize(), f"remind:{choice.value}")]
+        for choice, name in CHOICE_NAMES.items()
+    ]
+    turn.say(f"Nhắc hạn báo cáo hiện đang: {current}. Chọn:", buttons)
+
+
+def choose(turn: Turn, value: str) -> None:
+    if turn.person is None or value not in set(ReminderChoice):
+        turn.say("Lựa chọn không hợp lệ. Gõ /nhacnho để chọn lại.")
+        return
+    turn.person.reminders = value
+    turn.say(f"Đã lưu: {CHOICE_NAMES[ReminderChoice(value)]}.")
