@@ -16,12 +16,13 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import admin
+from bot import admin, reports
 from bot.app import build_conversation, open_store
 from bot.config import Settings
 from bot.console import CHANNEL, USER_ID, ConsoleChannel
 from bot.runner import NoChannel, run_until_signalled
 from handlers.people import Account, Role, enrol, parse_role, unknown_role
+from handlers.summary import summary_text
 from handlers.units import find_unit
 from knowledge.answer import AnswerEngine
 from knowledge.document import DocumentError
@@ -256,6 +257,17 @@ def _invite(args: argparse.Namespace, settings: Settings, sessions: sessionmaker
     return 0
 
 
+def _report(args: argparse.Namespace, _settings: Settings, sessions: sessionmaker[Session]) -> int:
+    status = reports.load_status(sessions, args.period, args.unit)
+    if args.report_command == "export":
+        print(reports.export(status, args.out))
+    elif args.json:
+        _print_json(reports.status_json(status))
+    else:
+        print(summary_text(status))
+    return 0
+
+
 def _chat(args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
     role = parse_role(args.role)
     if role is None:
@@ -351,6 +363,19 @@ def _build_parser() -> _Parser:
     invite.add_argument("--revoke", metavar="MÃ|SỐ", help="thu hồi một mã")
     invite.set_defaults(run=_invite)
 
+    report = commands.add_parser("report", help="tiến độ các trường báo cáo theo kỳ")
+    report.set_defaults(run=_report)
+    report_commands = report.add_subparsers(
+        title="lệnh", metavar="LỆNH", dest="report_command", required=True
+    )
+    report_status = report_commands.add_parser("status", help="đã báo cáo, còn thiếu, thống kê")
+    report_status.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    report_export = report_commands.add_parser("export", help="xuất tệp Excel")
+    report_export.add_argument("--out", type=Path, required=True, metavar="TỆP.xlsx")
+    for sub in (report_status, report_export):
+        sub.add_argument("--period", required=True, metavar="KỲ", help="2025-11, 2025-Q4 hoặc 2025")
+        sub.add_argument("--unit", metavar="TÊN", help="chỉ các trường thuộc đơn vị này")
+
     chat = commands.add_parser("chat", help="trò chuyện với bot ngay trong cửa sổ lệnh")
     chat.add_argument(
         "--as", dest="role", default="admin", metavar="VAI_TRÒ", help="vai trò (mặc định admin)"
@@ -387,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _load_settings()
         command: Command = args.run
         return command(args, settings, open_store(settings))
-    except (UsageError, admin.AdminError) as error:
+    except (UsageError, admin.AdminError, reports.ReportError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

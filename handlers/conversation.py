@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from weakref import WeakValueDictionary
 
-from handlers import listings, preferences, questions, registration, uploads
+from handlers import listings, preferences, questions, registration, reporting, summary, uploads
 from handlers.commands import Typed, parse_command
 from handlers.guide import NOT_REGISTERED, TEXT_ONLY, help_text
 from handlers.invites import looks_like_code
@@ -61,12 +61,19 @@ class Conversation:
             "hanchot": listings.upcoming,
             "chitieu": listings.targets,
             "nhacnho": preferences.reminders,
+            "baocao": reporting.start,
+            "tonghop": summary.show,
         }
         self.buttons: dict[str, Action] = {
             "item": questions.show_item,
             "remind": preferences.choose,
+            "report": reporting.button,
         }
-        self.steps: dict[str, Action] = {"question": questions.answer}
+        self.steps: dict[str, Action] = {
+            "question": questions.answer,
+            reporting.STEP: reporting.answer,
+            reporting.CONFIRM_STEP: reporting.confirm_reply,
+        }
 
     async def handle(self, message: Incoming) -> list[Reply]:
         key = (message.channel, message.user_id)
@@ -149,7 +156,7 @@ class Conversation:
             turn.say(EMPTY)
         elif turn.state.step in self.steps:
             step = self.steps[turn.state.step]
-            turn.state.reset()
+            turn.state.step = None  # the step's data stays readable; it waits again if it must
             step(turn, text)
         else:
             questions.answer(turn, text)

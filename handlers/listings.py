@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from handlers.turn import Turn
 from knowledge.store import ItemRecord, PlanRecord, deadlines
+from knowledge.text import shorten
 
 WINDOW_DAYS = 30
 MAX_LINES = 12
@@ -15,10 +16,6 @@ MAX_LINES = 12
 
 def _dmy(day: object) -> str:
     return f"{day:%d/%m/%Y}"
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _more(total: int, shown: int, hint: str) -> list[str]:
@@ -50,7 +47,7 @@ def upcoming(turn: Turn, _args: str) -> None:
         left = (entry.due - today).days
         when = "hôm nay" if left == 0 else f"còn {left} ngày"
         lines.append(
-            f"• {_dmy(entry.due)} ({when}): {_short(entry.text, 110)}"
+            f"• {_dmy(entry.due)} ({when}): {shorten(entry.text, 110)}"
             f" — {entry.plan}, mục {entry.section}"
         )
     lines += _more(len(found), MAX_LINES, "Hỏi cụ thể bằng /hoi.")
@@ -77,6 +74,6 @@ def targets(turn: Turn, _args: str) -> None:
         if item.plan.display_name != plan_name:
             plan_name = item.plan.display_name
             lines.append(f"Chỉ tiêu – {plan_name}:")
-        lines.append(f"• {_short(item.text, 130)} (mục {item.section})")
+        lines.append(f"• {shorten(item.text, 130)} (mục {item.section})")
     lines += _more(len(items), MAX_LINES, "Hỏi cụ thể, ví dụ: /hoi chỉ tiêu chữ ký số.")
     turn.say("\n".join(lines))

@@ -8,7 +8,7 @@ import re
 from handlers.messages import Button
 from handlers.turn import Turn
 from knowledge.answer import NOT_FOUND, SUGGEST
-from knowledge.text import fold
+from knowledge.text import fold, shorten
 
 LABEL_WIDTH = 60
 
@@ -33,7 +33,7 @@ def answer(turn: Turn, question: str) -> None:
         turn.say(reply.text)
         return
     buttons = [
-        [Button(_label(suggestion.label), f"item:{suggestion.item_id}")]
+        [Button(shorten(suggestion.label, LABEL_WIDTH), f"item:{suggestion.item_id}")]
         for suggestion in reply.suggestions
     ]
     turn.say(f"{NOT_FOUND}\n{SUGGEST}", buttons)
@@ -61,7 +61,3 @@ def _small_talk(text: str) -> str | None:
     if _GREETING.match(folded):
         return "Chào bạn! Bạn cứ gõ câu hỏi về kế hoạch, ví dụ “hạn báo cáo quý 4?”, hoặc /trogiup."
     return None
-
-
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1].rstrip() + "…"

@@ -22,7 +22,7 @@ from knowledge.dates import occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.retrieval import Bm25Index, syllables
 from knowledge.store import ItemRecord, PlanRecord, item_dates
-from knowledge.text import fold, nfc
+from knowledge.text import fold, nfc, shorten, vn_number
 
 MAX_QUESTION = 500
 MAX_ANSWER = 600
@@ -97,18 +97,6 @@ class _Doc:
 
 def _dmy(day: date) -> str:
     return day.strftime("%d/%m/%Y")
-
-
-def _short(text: str, width: int = 140) -> str:
-    """Cut at a word boundary, keeping line breaks (answers are read on phones)."""
-    if len(text) <= width:
-        return text
-    return text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:…") + "…"
-
-
-def _number(value: float) -> str:
-    whole = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return whole.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 class AnswerEngine:
@@ -292,7 +280,7 @@ class AnswerEngine:
     def _not_found(self, ranked: list[tuple[float, float, _Doc]]) -> Answer:
         suggestions: dict[str, Suggestion] = {}
         for _, _, doc in ranked:
-            hint = f"{_short(doc.item.text, 70)} ({doc.plan.locality})"
+            hint = f"{shorten(doc.item.text, 70)} ({doc.plan.locality})"
             suggestions.setdefault(hint, Suggestion(doc.item.id, hint))
             if len(suggestions) == 3:
                 break
@@ -325,10 +313,10 @@ class AnswerEngine:
             several_plans = len({d.plan.id for d in docs}) > 1
             head = f"• {place}: " if several_plans else "• " if len(docs) > 1 else ""
             room = (MAX_ANSWER - 10) // len(docs) - len(cite) - 1
-            blocks.append(f"{_short(head + fact, room)}\n{cite}")
+            blocks.append(f"{shorten(head + fact, room)}\n{cite}")
         text = "\n\n".join(blocks)
         sources = tuple(
-            Source(d.plan.display_name, d.item.section, _short(d.item.text, 200)) for d in docs
+            Source(d.plan.display_name, d.item.section, shorten(d.item.text, 200)) for d in docs
         )
         return Answer(True, text, sources)
 
@@ -352,12 +340,12 @@ class AnswerEngine:
         if not found:
             return Answer(True, f"Không có hạn nào {window}.")
         entries = sorted(found.items(), key=lambda pair: pair[0][0])[:5]
-        lines = [f"• {_dmy(due)}: {_short(text, 90)}" for (due, text), _ in entries]
+        lines = [f"• {_dmy(due)}: {shorten(text, 90)}" for (due, text), _ in entries]
         sources = tuple(
-            Source(d.plan.display_name, d.item.section, _short(d.item.text, 200))
+            Source(d.plan.display_name, d.item.section, shorten(d.item.text, 200))
             for _, d in entries
         )
-        return Answer(True, _short(f"Các hạn {window}:\n" + "\n".join(lines), MAX_ANSWER), sources)
+        return Answer(True, shorten(f"Các hạn {window}:\n" + "\n".join(lines), MAX_ANSWER), sources)
 
 
 _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
@@ -369,7 +357,7 @@ def _totals(plans: list[PlanRecord]) -> Answer:
     if not with_budget:
         return Answer(False, "Các kế hoạch đã nạp không ghi tổng kinh phí.")
     lines = [
-        f"Tổng kinh phí: {_number(p.budget_million_vnd or 0)} triệu đồng ({p.display_name})."
+        f"Tổng kinh phí: {vn_number(p.budget_million_vnd or 0)} triệu đồng ({p.display_name})."
         for p in with_budget[:3]
     ]
     sources = tuple(Source(p.display_name, "", p.title) for p in with_budget[:3])
@@ -407,7 +395,7 @@ def _about(plans: list[PlanRecord]) -> Answer:
         )
         lines.append(f"Kế hoạch {number} của {plan.issuer or plan.locality}{issued}: {plan.title}.")
     sources = tuple(Source(p.display_name, "", p.title) for p in plans[:3])
-    return Answer(True, _short("\n".join(lines), MAX_ANSWER), sources)
+    return Answer(True, shorten("\n".join(lines), MAX_ANSWER), sources)
 
 
 def _section(section: str) -> str:
@@ -461,7 +449,9 @@ def _measures(item: ItemRecord) -> str:
     for m in item.measures:
         unit = m["unit"]
         number = (
-            f"{_number(m['value'])}{unit}" if unit.startswith(("%", "/")) else _number(m["value"])
+            f"{vn_number(m['value'])}{unit}"
+            if unit.startswith(("%", "/"))
+            else vn_number(m["value"])
         )
         amount = " ".join(p for p in (m.get("qualifier"), number) if p)
         subject = m.get("subject") or ""
@@ -478,7 +468,7 @@ def _due(item: ItemRecord, today: date) -> str | None:
         nxt = f"; lần tới: {_dmy(upcoming[0])}" if upcoming else ""
         return f"Định kỳ {rule}{nxt}."
     steps = [
-        f"{_dmy(date.fromisoformat(m['due']['on']))} – {_short(m['text'], 90)}"
+        f"{_dmy(date.fromisoformat(m['due']['on']))} – {shorten(m['text'], 90)}"
         for m in item.milestones
         if (m.get("due") or {}).get("on")
     ]
@@ -486,9 +476,9 @@ def _due(item: ItemRecord, today: date) -> str | None:
         done = f"Hoàn thành: {_dmy(item.due_on)}. " if item.due_on else ""
         return f"{done}Các mốc: " + "; ".join(steps) + "."
     if item.due_on is not None:
-        return f"Hạn: {_dmy(item.due_on)} ({_short(item.due_text or '', 60)})."
+        return f"Hạn: {_dmy(item.due_on)} ({shorten(item.due_text or '', 60)})."
     if item.due_text:
-        return f"Thời gian: {_short(item.due_text, 80)}."
+        return f"Thời gian: {shorten(item.due_text, 80)}."
     return None
 
 
@@ -503,8 +493,8 @@ def _passage(text: str, asked: set[str], width: int = 160) -> str:
 
     best = max(range(len(parts)), key=lambda n: (hits(parts[n]), -n)) if parts else 0
     if not parts or best == 0:
-        return _short(text, width)
-    return "…" + _short(" ".join(parts[best:]), width - 1)
+        return shorten(text, width)
+    return "…" + shorten(" ".join(parts[best:]), width - 1)
 
 
 def _fact(
@@ -520,7 +510,7 @@ def _fact(
     if "product" in wanted and item.product:
         lines.append(f"Sản phẩm: {item.product}.")
     if "budget" in wanted and item.budget_million_vnd is not None:
-        lines.append(f"Kinh phí: {_number(item.budget_million_vnd)} triệu đồng.")
+        lines.append(f"Kinh phí: {vn_number(item.budget_million_vnd)} triệu đồng.")
     if ("target" in wanted or item.kind == "target") and item.measures:
         lines.append(f"Chỉ tiêu: {_measures(item)}.")
     if "lead" in wanted or not wanted:
@@ -556,9 +546,9 @@ def _dates_of(item: ItemRecord, start: date, end: date) -> list[tuple[date, str]
         if kind == "due":
             found.append((day, item.text))
         elif kind == "milestone":
-            found.append((day, f"{label} – {_short(item.text, 60)}"))
+            found.append((day, f"{label} – {shorten(item.text, 60)}"))
         elif item.kind == "report":
             found.append((day, f"Báo cáo {label}"))
         else:
-            found.append((day, f"{label}: {_short(item.text, 60)}"))
+            found.append((day, f"{label}: {shorten(item.text, 60)}"))
     return found

@@ -45,3 +45,19 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """Collapse runs of white space into one space and trim."""
     return " ".join(text.split())
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut at a word boundary with an ellipsis, keeping line breaks (read on phones)."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:…") + "…"
+
+
+def vn_number(value: float, decimals: int = 2) -> str:
+    """A number as Vietnamese readers write it: '7.048', '45,5'."""
+    whole = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return whole.replace(",", "_").replace(".", ",").replace("_", ".")

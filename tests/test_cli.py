@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 
@@ -234,3 +235,36 @@ def test_run_without_a_channel_says_what_to_configure(
     monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+def test_report_status_and_export_after_a_console_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("/baocao 2025-Q4\n45\n18/40\nxong hết\ncó\n"))
+    assert main(["chat", "--as", "reporter", "--unit", "Trường THCS Hoa Lư"]) == 0
+    assert "Đã ghi nhận 2 chỉ tiêu quý IV/2025" in capsys.readouterr().out
+    status = run_json(
+        capsys, "report", "status", "--period", "2025-Q4", "--unit", "UBND phường Hoa Lư", "--json"
+    )
+    assert status["reported"] == ["Trường THCS Hoa Lư"]
+    assert status["missing"] == ["Trường Mầm non Hoa Lư", "Trường Tiểu học Hoa Lư"]
+    first = status["targets"][0]
+    assert first["reported"][0]["value"] == "45%"
+    assert first["reported"][0]["reporter"] == "Người dùng console"
+    out = tmp_path / "q4.xlsx"
+    assert main(["report", "export", "--period", "2025-Q4", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Tổng hợp", "Báo cáo chi tiết", "Lịch sử sửa"]
+    assert book["Báo cáo chi tiết"].max_row >= 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["report", "status", "--period", "2025-Q5"], "kỳ “2025-Q5” không hợp lệ"),
+        (["report", "status", "--period", "2025", "--unit", "X"], "không có đơn vị “X”"),
+    ],
+)
+def test_report_mistakes(capsys: pytest.CaptureFixture[str], argv: list[str], problem: str) -> None:
+    assert main(argv) == 2
+    assert problem in capsys.readouterr().err

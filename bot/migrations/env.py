@@ -13,7 +13,11 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-import knowledge.store  # noqa: F401  (these register their tables on Base.metadata)
+# These modules register their tables on Base.metadata.
+import handlers.invites
+import handlers.progress
+import handlers.state  # noqa: F401
+import knowledge.store  # noqa: F401
 from bot.config import Settings
 from bot.db import Base, UtcDateTime, make_engine
 
