@@ -112,6 +112,7 @@ def compute_status(session: Session, period: Period, root: Unit | None) -> Statu
         for item in sorted(items.values(), key=lambda i: (i.plan_id, i.position))
     ]
     reporting = {unit_id for _, unit_id in values}
+    concerned = [s for s in schools if any(s in e for e in expected.values())]
     changes = session.scalars(
         select(ProgressChange)
         .where(
@@ -128,12 +129,8 @@ def compute_status(session: Session, period: Period, root: Unit | None) -> Statu
         period=period,
         scope=root.name if root else "Tất cả đơn vị",
         targets=targets,
-        expected_units=[s.name for s in schools if any(s in e for e in expected.values())],
-        missing_units=[
-            s.name
-            for s in schools
-            if s.id not in reporting and any(s in e for e in expected.values())
-        ],
+        expected_units=[s.name for s in concerned],
+        missing_units=[s.name for s in concerned if s.id not in reporting],
         history=history,
     )
 

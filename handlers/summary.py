@@ -10,7 +10,7 @@ from handlers.progress import due_period
 from handlers.status import Status, TargetStatus, compute_status
 from handlers.turn import Turn
 from handlers.workbook import status_workbook
-from knowledge.text import shorten
+from knowledge.text import shorten, vn_number
 
 MAX_TARGETS = 8
 MAX_NAMES = 6
@@ -24,7 +24,7 @@ def _names(names: list[str]) -> str:
 def _figure(value: float | None, target: TargetStatus) -> str:
     if value is None:
         return "–"
-    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    text = vn_number(value, 1)
     return f"{text}%" if target.target_unit == "%" else text
 
 
