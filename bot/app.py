@@ -59,4 +59,7 @@ def open_store(settings: Settings) -> sessionmaker[Session]:
 
 def build_conversation(settings: Settings, sessions: sessionmaker[Session]) -> Conversation:
     """The one conversation core every channel of this process shares."""
-    return Conversation(Services(sessions, LiveEngine(sessions), settings.timezone))
+    services = Services(
+        sessions, LiveEngine(sessions), settings.timezone, policy=settings.reminder_policy
+    )
+    return Conversation(services)

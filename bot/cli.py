@@ -16,11 +16,12 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import admin, reports
+from bot import admin, reminders, reports
 from bot.app import build_conversation, open_store
 from bot.config import Settings
 from bot.console import CHANNEL, USER_ID, ConsoleChannel
-from bot.runner import NoChannel, run_until_signalled
+from bot.media import MediaStore
+from bot.runner import NoChannel, build_channels, run_until_signalled
 from handlers.people import Account, Role, enrol, parse_role, unknown_role
 from handlers.summary import summary_text
 from handlers.units import find_unit
@@ -288,15 +289,50 @@ def _chat(args: argparse.Namespace, settings: Settings, sessions: sessionmaker[S
     return 0
 
 
+NO_CHANNEL = (
+    "chưa cấu hình kênh nào: đặt TELEGRAM_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env"
+    " (thử ngay không cần mã: planbot chat)"
+)
+
+
+def _iso_moment(text: str) -> datetime:
+    """An ISO date-time; without an offset it is read in TIMEZONE (see `_reminders`)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” không phải thời điểm dạng 2025-12-13T07:30 (ISO 8601)"
+        ) from None
+
+
+def _reminders(
+    args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]
+) -> int:
+    if args.reminders_command == "preview":
+        entries = reminders.preview(settings, sessions, args.first, args.last, args.unit)
+        if args.json:
+            _print_json(entries)
+        else:
+            print(reminders.preview_text(entries))
+        return 0
+    channels = build_channels(settings, build_conversation(settings, sessions), MediaStore(), "")
+    if not channels:
+        raise UsageError(NO_CHANNEL)
+    now: datetime = args.now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=settings.timezone)
+    with reminders.sender_lock(settings.database_url):
+        outcome = asyncio.run(reminders.send_due(settings, sessions, channels, now))
+    _print_json(outcome.to_json())
+    return 0
+
+
 def _run(_args: argparse.Namespace, settings: Settings, sessions: sessionmaker[Session]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         asyncio.run(run_until_signalled(settings, sessions))
     except NoChannel:
-        raise UsageError(
-            "chưa cấu hình kênh nào: đặt TELEGRAM_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env"
-            " (thử ngay không cần mã: planbot chat)"
-        ) from None
+        raise UsageError(NO_CHANNEL) from None
     return 0
 
 
@@ -383,6 +419,20 @@ def _build_parser() -> _Parser:
     chat.add_argument("--unit", metavar="TÊN", help="đơn vị của bạn")
     chat.set_defaults(run=_chat)
 
+    remind = commands.add_parser("reminders", help="nhắc hạn báo cáo: xem trước hoặc gửi")
+    remind.set_defaults(run=_reminders)
+    remind_commands = remind.add_subparsers(
+        title="lệnh", metavar="LỆNH", dest="reminders_command", required=True
+    )
+    remind_preview = remind_commands.add_parser("preview", help="những gì sẽ được gửi, khi nào")
+    remind_preview.add_argument("--from", dest="first", type=_iso_date, required=True)
+    remind_preview.add_argument("--to", dest="last", type=_iso_date, required=True)
+    remind_preview.add_argument("--unit", metavar="TÊN", help="chỉ đơn vị này và các đơn vị dưới")
+    remind_send = remind_commands.add_parser("send-due", help="gửi mọi nhắc nhở đến hạn rồi thoát")
+    remind_send.add_argument(
+        "--now", type=_iso_moment, help="thời điểm coi là bây giờ (mặc định: đồng hồ thật)"
+    )
+
     run = commands.add_parser("run", help="chạy bot trên các kênh đã cấu hình (Telegram, Zalo)")
     run.set_defaults(run=_run)
 
@@ -390,7 +440,7 @@ def _build_parser() -> _Parser:
         sub.add_argument(
             "--plan", metavar="TÊN", help="chỉ các kế hoạch khớp địa phương, số hoặc tiêu đề"
         )
-    for sub in (plans, export, window, ask):
+    for sub in (plans, export, window, ask, remind_preview):
         sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     return parser
 
@@ -412,7 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _load_settings()
         command: Command = args.run
         return command(args, settings, open_store(settings))
-    except (UsageError, admin.AdminError, reports.ReportError) as error:
+    except (UsageError, admin.AdminError, reports.ReportError, reminders.ReminderError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -13,6 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -93,3 +94,11 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration; does nothing when it is already there."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike: a row another
+    worker created at the same moment is kept, not an error. True when this one was new."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    result = session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    return bool(getattr(result, "rowcount", 0))

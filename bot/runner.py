@@ -2,7 +2,8 @@
 
 With PUBLIC_URL set, the bot's web server receives the platforms' webhooks, serves chart
 images to Zalo and answers GET /healthz; without it, channels poll for updates. SIGTERM and
-SIGINT stop the channels, which finish the replies under way, then the web server.
+SIGINT stop the channels, which finish the replies under way, then the web server. The
+reminder tick runs in the same loop and sends through the same channels.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from bot.app import build_conversation
 from bot.channel import Channel
 from bot.config import Settings
 from bot.media import MediaStore
+from bot.reminders import build_sender, sender_lock
 from bot.telegram import TelegramChannel
 from bot.zalo import ZaloChannel, ZaloClient
 from handlers.commands import COMMANDS
 from handlers.messages import Handler
+from scheduler.jobs import ReminderJobs
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,14 @@ async def serve(settings: Settings, sessions: sessionmaker[Session], stop: async
             started.append(channel)
             mode = "webhook" if public_url else "polling"
             log.info("channel %s started (%s)", channel.name, mode)
-        await stop.wait()
+        with sender_lock(settings.database_url):
+            sender = build_sender(settings, sessions, {c.name: c for c in channels})
+            jobs = ReminderJobs(sender, settings.reminder_tick_seconds, settings.timezone)
+            jobs.start()
+            try:
+                await stop.wait()
+            finally:
+                await jobs.stop()
     finally:
         for channel in reversed(started):
             await channel.stop()

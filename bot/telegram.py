@@ -12,14 +12,21 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+
+# PTB 22 reads this once: time periods (RetryAfter.retry_after) as timedelta, the type its next
+# major version uses, instead of ints with a deprecation warning on every flood-control error.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from telegram import (
     BotCommand,
     Document,
@@ -29,7 +36,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -39,6 +53,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channel import RateLimited, Unavailable, Undeliverable
 from handlers.messages import (
     Attachment,
     FileReply,
@@ -182,9 +197,20 @@ class TelegramChannel:
         await self._app.update_queue.put(update)
         return web.Response()
 
+    async def connect(self) -> None:
+        """Ready to send (getMe), without polling or a webhook."""
+        await self._app.initialize()
+
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> list[str]:
-        """Deliver replies unprompted; Telegram errors (RetryAfter, Forbidden…) propagate."""
-        return await self._deliver(chat_id, replies)
+        """Deliver replies unprompted; PTB's errors come out as the shared delivery errors."""
+        try:
+            return await self._deliver(chat_id, replies)
+        except RetryAfter as error:
+            raise RateLimited(_seconds(error), str(error)) from error
+        except (Forbidden, BadRequest, ChatMigrated) as error:
+            raise Undeliverable(str(error)) from error
+        except NetworkError as error:  # TimedOut and 5xx included
+            raise Unavailable(str(error)) from error
 
     async def _set_commands(self) -> None:
         """The command menu is a convenience: failing to set it must not stop the bot."""
@@ -384,3 +410,8 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+def _seconds(error: RetryAfter) -> float:
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

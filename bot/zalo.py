@@ -24,6 +24,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.channel import RateLimited, Unavailable, Undeliverable
 from bot.media import MediaStore
 from handlers.messages import (
     FileReply,
@@ -377,9 +378,22 @@ class ZaloChannel:
             self._dispatch(message)
         return web.Response(text="ok")
 
+    async def connect(self) -> None:
+        """Nothing to prepare: the client connects on its first call."""
+
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> list[str]:
-        """Deliver replies unprompted; returns message ids. ZaloError propagates, so a
-        caller can retry (messages already sent before the failure are not repeated here)."""
+        """Deliver replies unprompted; returns message ids. Zalo's errors come out as the
+        shared delivery errors (messages sent before a failure are not repeated here)."""
+        try:
+            return await self._deliver(chat_id, replies)
+        except ZaloRateLimited as error:
+            raise RateLimited(error.retry_after, str(error)) from error
+        except ZaloUnavailable as error:
+            raise Unavailable(str(error)) from error
+        except ZaloError as error:
+            raise Undeliverable(str(error)) from error
+
+    async def _deliver(self, chat_id: str, replies: Sequence[Reply]) -> list[str]:
         ids: list[str] = []
         for reply in replies:
             ids += await self._render(chat_id, reply)
@@ -438,7 +452,7 @@ class ZaloChannel:
             await self._client.send_chat_action(message.chat_id, "typing")
         try:
             replies = await self._handler.handle(message)
-            await self.send(message.chat_id, replies)
+            await self._deliver(message.chat_id, replies)
         except Exception:
             log.exception("Zalo: handling a message from chat %s failed", message.chat_id)
 

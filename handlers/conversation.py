@@ -15,7 +15,16 @@ import time
 from collections.abc import Callable
 from weakref import WeakValueDictionary
 
-from handlers import listings, preferences, questions, registration, reporting, summary, uploads
+from handlers import (
+    listings,
+    preferences,
+    questions,
+    registration,
+    reminder_replies,
+    reporting,
+    summary,
+    uploads,
+)
 from handlers.commands import Typed, parse_command
 from handlers.guide import NOT_REGISTERED, TEXT_ONLY, help_text
 from handlers.invites import looks_like_code
@@ -23,6 +32,7 @@ from handlers.messages import Incoming, Reply, TextReply
 from handlers.people import find_person
 from handlers.state import load_state
 from handlers.turn import Services, Turn
+from scheduler.outbox import REPLY_STEP
 
 MAX_TEXT = 2000
 TOO_LONG = f"Tin nhắn dài quá (tối đa {MAX_TEXT:,} ký tự). Bạn gửi ngắn gọn hơn nhé.".replace(
@@ -68,11 +78,13 @@ class Conversation:
             "item": questions.show_item,
             "remind": preferences.choose,
             "report": reporting.button,
+            "rem": reminder_replies.button,
         }
         self.steps: dict[str, Action] = {
             "question": questions.answer,
             reporting.STEP: reporting.answer,
             reporting.CONFIRM_STEP: reporting.confirm_reply,
+            REPLY_STEP: reminder_replies.answer,
         }
 
     async def handle(self, message: Incoming) -> list[Reply]:
@@ -154,6 +166,8 @@ class Conversation:
             self._stranger(turn, text)
         elif not text:
             turn.say(EMPTY)
+        elif reminder_replies.replied(turn, text):
+            pass
         elif turn.state.step in self.steps:
             step = self.steps[turn.state.step]
             turn.state.step = None  # the step's data stays readable; it waits again if it must

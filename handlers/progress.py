@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Float, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from bot.db import Base, UtcDateTime
+from bot.db import Base, UtcDateTime, insert_new
 from handlers.people import Person
 from handlers.periods import FREQ_KINDS, Period
 from handlers.units import Unit
@@ -65,6 +63,19 @@ class ProgressChange(Base):
     person: Mapped[Person | None] = relationship()
     unit: Mapped[Unit] = relationship()
     item: Mapped[ItemRecord] = relationship()
+
+
+class Submission(Base):
+    """A principal's word that the unit's report for a period has been sent by other means."""
+
+    __tablename__ = "report_submissions"
+    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 @dataclass(frozen=True)
@@ -226,22 +237,20 @@ def record(
     same moment, then locked while it is updated, so two people of one school confirming
     together never lose either's values from the history."""
     changed = 0
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for item_id, value in values.items():
-        session.execute(
-            insert(Progress)
-            .values(
-                unit_id=unit.id,
-                item_id=item_id,
-                period=period.code,
-                kind=value.kind,
-                number=value.number,
-                shown="",
-                person_id=person.id,
-                reported_at=now,
-            )
-            .on_conflict_do_nothing()
+        insert_new(
+            session,
+            Progress,
+            {
+                "unit_id": unit.id,
+                "item_id": item_id,
+                "period": period.code,
+                "kind": value.kind,
+                "number": value.number,
+                "shown": "",
+                "person_id": person.id,
+                "reported_at": now,
+            },
         )
         row = session.scalars(
             select(Progress)
@@ -271,3 +280,30 @@ def record(
             changed += 1
     session.flush()
     return changed
+
+
+def missing_targets(session: Session, unit: Unit, period: Period) -> list[ItemRecord]:
+    """The unit's targets still without a value for the period."""
+    values = current_values(session, unit, period)
+    return [item for item in targets_for(session, unit) if item.id not in values]
+
+
+def has_reported(session: Session, unit: Unit, period: Period) -> bool:
+    """Every target has a value for the period, or the principal said the report was sent."""
+    said = session.scalar(
+        select(Submission.id).where(Submission.unit_id == unit.id, Submission.period == period.code)
+    )
+    return said is not None or (
+        bool(targets_for(session, unit)) and not missing_targets(session, unit, period)
+    )
+
+
+def mark_submitted(
+    session: Session, unit: Unit, person: Person, period: Period, now: datetime
+) -> None:
+    """Record that the report was sent; saying it twice changes nothing."""
+    insert_new(
+        session,
+        Submission,
+        {"unit_id": unit.id, "period": period.code, "person_id": person.id, "at": now},
+    )

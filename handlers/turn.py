@@ -12,6 +12,7 @@ from handlers.messages import Button, FileReply, ImageReply, Incoming, Reply, Te
 from handlers.people import Person
 from handlers.state import ConversationState
 from knowledge.live import LiveEngine
+from scheduler.policy import ReminderPolicy
 
 
 def utc_now() -> datetime:
@@ -26,6 +27,7 @@ class Services:
     engine: LiveEngine
     zone: tzinfo
     clock: Callable[[], datetime] = utc_now
+    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
 
 
 @dataclass

@@ -7,10 +7,8 @@ import io
 import json
 import logging
 import unicodedata
-import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -18,10 +16,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_telegram import DEFAULT_USER_ID, FakeTelegram
-from telegram.error import InvalidToken, NetworkError, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import InvalidToken
 
-from bot.channel import Channel
+from bot.channel import Channel, RateLimited, Unavailable, Undeliverable
 from bot.telegram import MAX_WEBHOOK_BODY, SECRET_HEADER, TelegramChannel
 from handlers.messages import Button, FileReply, ImageReply, Incoming, Reply, TextReply
 
@@ -337,36 +334,33 @@ async def test_send_delivers_unprompted_and_returns_message_ids(telegram: FakeTe
     assert [int(i) for i in ids] == sorted(int(i) for i in ids)
 
 
-def seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that `retry_after` will become a timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-
-
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_send_surfaces_flood_control_and_server_errors(telegram: FakeTelegram) -> None:
     async with running(telegram, StandIn()) as channel:
         telegram.fail("sendMessage", status=429, retry_after=3)
-        with pytest.raises(RetryAfter) as flood:
+        with pytest.raises(RateLimited) as flood:
             await channel.send("4242", [TextReply("Nhắc hạn báo cáo")])
-        assert seconds(flood.value) == 3
+        assert flood.value.retry_after == 3
 
         telegram.fail("sendPhoto", status=502)
-        with pytest.raises(NetworkError):
+        with pytest.raises(Unavailable):
             await channel.send("4242", [ImageReply(PNG)])
 
+        telegram.fail(
+            "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
+        )
+        with pytest.raises(Undeliverable):
+            await channel.send("4242", [TextReply("Nhắc hạn báo cáo")])
+
         assert len(await channel.send("4242", [TextReply("Nhắc hạn báo cáo")])) == 1
-    assert [call.status for call in telegram.calls("sendMessage", failed=True)] == [429, 200]
+    assert [call.status for call in telegram.calls("sendMessage", failed=True)] == [429, 403, 200]
 
 
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_fake_rate_limit_answers_429_beyond_the_limit() -> None:
     async with FakeTelegram(rate_limit=2) as telegram, running(telegram, StandIn()) as channel:
         await channel.send("1", [TextReply("một"), TextReply("hai")])
-        with pytest.raises(RetryAfter) as flood:
+        with pytest.raises(RateLimited) as flood:
             await channel.send("1", [TextReply("ba")])
-    assert seconds(flood.value) == 1
+    assert flood.value.retry_after == 1
     assert telegram.texts == ["một", "hai"]
 
 

@@ -18,6 +18,8 @@ import handlers.invites
 import handlers.progress
 import handlers.state  # noqa: F401
 import knowledge.store  # noqa: F401
+import scheduler.due_dates
+import scheduler.outbox  # noqa: F401
 from bot.config import Settings
 from bot.db import Base, UtcDateTime, make_engine
 
