@@ -36,23 +36,18 @@ class ReminderPolicy:
         return self.on_day(due - timedelta(days=offset))
 
     def on_day(self, day: date) -> datetime:
-        """The policy's time of day on `day`, moved out of the quiet hours if it falls there."""
-        local = datetime.combine(day, self.at, self.zone)
-        return self.open_after(local).astimezone(UTC)
+        """The policy's time of day on `day`; a time set inside the quiet hours becomes the
+        end of the quiet hours of that same day, so a due-day reminder stays on the due day."""
+        clock = self.at
+        if self.is_quiet(datetime.combine(day, clock, self.zone)):
+            clock = self.quiet_until
+        return datetime.combine(day, clock, self.zone).astimezone(UTC)
 
     def is_quiet(self, moment: datetime) -> bool:
         clock = moment.astimezone(self.zone).time()
         if self.quiet_from <= self.quiet_until:
             return self.quiet_from <= clock < self.quiet_until
         return clock >= self.quiet_from or clock < self.quiet_until
-
-    def open_after(self, moment: datetime) -> datetime:
-        """`moment` itself, or the end of the quiet hours it falls in."""
-        if not self.is_quiet(moment):
-            return moment
-        local = moment.astimezone(self.zone)
-        day = local.date() if local.time() < self.quiet_until else local.date() + timedelta(1)
-        return datetime.combine(day, self.quiet_until, self.zone)
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.zone).date()
