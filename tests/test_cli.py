@@ -268,3 +268,49 @@ def test_report_status_and_export_after_a_console_report(
 def test_report_mistakes(capsys: pytest.CaptureFixture[str], argv: list[str], problem: str) -> None:
     assert main(argv) == 2
     assert problem in capsys.readouterr().err
+
+
+def test_reminders_preview_lists_what_would_be_sent(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("thoát\n"))
+    assert main(["chat", "--as", "reporter", "--unit", "Trường THCS Hoa Lư"]) == 0
+    capsys.readouterr()
+    argv = ["reminders", "preview", "--from", "2025-11-10", "--to", "2025-11-21", "--json"]
+    entries = run_json(capsys, *argv)
+    assert [(e["send_at"], e["days_before"], e["period"]) for e in entries] == [
+        ("2025-11-13T07:30:00+07:00", 7, "2025-11"),
+        ("2025-11-17T07:30:00+07:00", 3, "2025-11"),
+        ("2025-11-19T07:30:00+07:00", 1, "2025-11"),
+        ("2025-11-20T07:30:00+07:00", 0, "2025-11"),
+        ("2025-11-21T07:30:00+07:00", -1, "2025-11"),
+    ]
+    first = entries[0]
+    assert first["unit"] == "Trường THCS Hoa Lư" and first["channel"] == "console"
+    assert first["plan"] == "Ninh Bình – 27/KH-SGDĐT" and first["section"] == "V.3"
+    assert first["due"] == "2025-11-20" and first["kind"] == "remind"
+    other = ["reminders", "preview", "--from", "2025-11-10", "--to", "2025-11-21"]
+    assert main([*other, "--unit", "UBND phường Tam Chúc", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(other) == 0
+    assert "13/11/2025 07:30 nhắc Người dùng console" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["reminders", "preview", "--from", "2025-12-01", "--to", "2025-11-01"], "--to"),
+        (
+            ["reminders", "preview", "--from", "2025-11-01", "--to", "2025-12-01", "--unit", "X"],
+            "X",
+        ),
+        (["reminders", "preview", "--from", "hôm qua", "--to", "2025-12-01"], "hôm qua"),
+        (["reminders", "send-due", "--now", "sáng mai"], "sáng mai"),
+        (["reminders", "send-due"], "TELEGRAM_TOKEN"),
+    ],
+)
+def test_reminders_mistakes(
+    capsys: pytest.CaptureFixture[str], argv: list[str], problem: str
+) -> None:
+    assert main(argv) == 2
+    assert problem in capsys.readouterr().err
