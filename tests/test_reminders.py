@@ -15,14 +15,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import Clock
 from fake_telegram import FakeTelegram
+from fake_zalo import FakeZalo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from test_conversation import Chat, registered
+from test_conversation import Chat, registered, said
 
+from bot.media import MediaStore
 from bot.telegram import TelegramChannel
+from bot.zalo import ZaloChannel, ZaloClient
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, TextReply
-from handlers.people import Person, Role, find_person
+from handlers.people import Account, Person, Role, enrol, find_person
 from handlers.periods import Period
 from handlers.progress import Progress, Value, record, targets_for
 from handlers.units import find_unit, import_units
@@ -289,3 +292,42 @@ async def test_due_dates_follow_changes_to_the_units(
     assert [(d.due, d.period.code) for d in after if d.unit_id == new.id] == [
         (date(2025, 11, 20), "2025-11")
     ]
+
+
+async def test_on_zalo_the_buttons_are_numbered_and_a_429_is_waited_out(
+    sample_sessions: sessionmaker[Session], conversation: Conversation, clock: Clock
+) -> None:
+    with sample_sessions.begin() as session:
+        enrol(
+            session,
+            Account("zalo", "z1", "z1", "Cô Hoa"),
+            Role.REPORTER,
+            find_unit(session, HOA_LU),
+            clock(),
+        )
+    async with FakeZalo() as zalo:
+        channel = ZaloChannel(
+            ZaloClient(zalo.base_url, zalo.token),
+            StandIn(),
+            secret="zalo-secret-123",
+            media=MediaStore(),
+            public_url=None,
+        )
+        sender = ReminderSender(
+            sample_sessions,
+            {"zalo": channel},
+            POLICY,
+            {"zalo": Limits(1000.0, 0.0)},
+            only_sender=True,
+            retry=Retry(attempts=3, first_delay=0.01),
+        )
+        zalo.fail("sendMessage", status=429, retry_after=0.2)
+        outcome = await sender.send_due(local(2025, 11, 13).astimezone(UTC))
+        await channel.stop()
+    assert (outcome.sent, outcome.rate_limited) == (1, 1)
+    [text] = zalo.texts
+    assert "tháng 11/2025" in text
+    assert "1. Báo cáo ngay\n2. Nhắc lại ngày mai\n3. Đã gửi" in text
+    clock.now = local(2025, 11, 13, 8).astimezone(UTC)
+    replies = await conversation.handle(Incoming("zalo", "z1", "z1", "3"))
+    assert "không nhắc nữa" in said(replies)
