@@ -47,7 +47,10 @@ def buttons(reminder: Reminder, can_report: bool) -> list[list[Button]]:
 
 
 def render(session: Session, reminder: Reminder, today: date) -> TextReply | None:
-    """The message, or None when there is nothing left to remind of."""
+    """The message, or None when there is nothing left to remind of (or it is no longer
+    wanted)."""
+    if not reminder.still_wanted:
+        return None
     if reminder.kind == DIGEST:
         return _digest(session, reminder, today)
     unit, period = reminder.unit, Period.parse(reminder.period)

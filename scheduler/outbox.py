@@ -77,6 +77,18 @@ class Reminder(Base):
     unit: Mapped[Unit] = relationship()
     item: Mapped[ItemRecord] = relationship()
 
+    @property
+    def still_wanted(self) -> bool:
+        """Whether the person still wants it: same unit and role as when it was planned, and a
+        /nhacnho choice that still includes it."""
+        person = self.person
+        if person.reminders == ReminderChoice.OFF or person.unit_id != self.unit_id:
+            return False
+        if self.kind == DIGEST:
+            return person.role == Role.STAFF
+        last_only = person.reminders == ReminderChoice.LAST
+        return person.role == Role.REPORTER and (not last_only or self.offset <= 0)
+
 
 @dataclass(frozen=True)
 class Planned:

@@ -117,8 +117,8 @@ class ReminderSender:
             if self.only_sender and not self._recovered_once:
                 outcome.recovered = outbox.recover(session, None)
                 self._recovered_once = True
-            else:
-                outcome.recovered = outbox.recover(session, now - self.lease)
+            else:  # claims are stamped with the real clock, whatever `now` a run is given
+                outcome.recovered = outbox.recover(session, datetime.now(UTC) - self.lease)
             outcome.created = outbox.create_due(session, self.policy, now)
 
     def _claim(self, now: datetime, tried: set[int]) -> list[Outgoing]:

@@ -331,3 +331,12 @@ async def test_on_zalo_the_buttons_are_numbered_and_a_429_is_waited_out(
     clock.now = local(2025, 11, 13, 8).astimezone(UTC)
     replies = await conversation.handle(Incoming("zalo", "z1", "z1", "3"))
     assert "không nhắc nữa" in said(replies)
+
+
+async def test_turning_reminders_off_skips_those_already_queued(bench: Bench) -> None:
+    chat = await principal(bench)
+    with bench.sessions.begin() as session:
+        outbox.create_due(session, POLICY, local(2025, 11, 13).astimezone(UTC))
+    await chat.send("/nhacnho tắt")
+    assert await bench.tick(local(2025, 11, 13, 8)) == []
+    assert [row.status for row in bench.rows()] == [outbox.SKIPPED]
