@@ -37,6 +37,7 @@ from handlers.state import load_state
 from handlers.units import Unit
 from knowledge.store import ItemRecord
 from scheduler import due_dates
+from scheduler.due_dates import UnitDue
 from scheduler.policy import OVERDUE, ReminderPolicy
 
 REMIND, DIGEST = "remind", "digest"
@@ -138,37 +139,28 @@ def plan(
         unit = session.get(Unit, due.unit_id)
         if unit is None or has_reported(session, unit, due.period):
             continue
-        for person in reporters.get(unit.id, []):
-            last_only = person.reminders == ReminderChoice.LAST
-            for offset in policy.offsets(last_only):
-                entry = Planned(
-                    REMIND,
-                    person.id,
-                    unit.id,
-                    due.item_id,
-                    due.period,
-                    offset,
-                    due.due,
-                    policy.send_at(due.due, offset),
-                )
-                found.setdefault(entry.key, entry)
-        for above in unit.ancestry()[1:]:
-            for person in staff.get(above.id, []):
-                entry = Planned(
-                    DIGEST,
-                    person.id,
-                    above.id,
-                    due.item_id,
-                    due.period,
-                    OVERDUE,
-                    due.due,
-                    policy.send_at(due.due, OVERDUE),
-                )
-                found.setdefault(entry.key, entry)
+        entries = [
+            _planned(REMIND, person.id, unit.id, due, offset, policy)
+            for person in reporters.get(unit.id, [])
+            for offset in policy.offsets(person.reminders == ReminderChoice.LAST)
+        ] + [
+            _planned(DIGEST, person.id, above.id, due, OVERDUE, policy)
+            for above in unit.ancestry()[1:]
+            for person in staff.get(above.id, [])
+        ]
+        for entry in entries:
+            found.setdefault(entry.key, entry)
     return sorted(
         (entry for entry in found.values() if first <= entry.send_at <= last),
         key=lambda e: (e.send_at, e.item_id, e.person_id, e.offset),
     )
+
+
+def _planned(
+    kind: str, person_id: int, unit_id: int, due: UnitDue, offset: int, policy: ReminderPolicy
+) -> Planned:
+    send_at = policy.send_at(due.due, offset)
+    return Planned(kind, person_id, unit_id, due.item_id, due.period, offset, due.due, send_at)
 
 
 def _still_timely(entry: Planned, today: date) -> bool:
