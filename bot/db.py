@@ -12,7 +12,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    inspect,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -100,5 +109,6 @@ def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> b
     """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike: a row another
     worker created at the same moment is kept, not an error. True when this one was new."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    result = session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
-    return bool(getattr(result, "rowcount", 0))
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
+    key = inspect(model).primary_key
+    return session.execute(statement.returning(*key)).first() is not None
