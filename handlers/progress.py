@@ -282,20 +282,29 @@ def record(
     return changed
 
 
-def missing_targets(session: Session, unit: Unit, period: Period) -> list[ItemRecord]:
-    """The unit's targets still without a value for the period."""
+@dataclass(frozen=True)
+class ReportState:
+    """Where a unit stands for a period: its targets, those still without a value, and
+    whether the principal said the report was sent another way."""
+
+    targets: list[ItemRecord]
+    missing: list[ItemRecord]
+    submitted: bool
+
+    @property
+    def complete(self) -> bool:
+        """Every target has a value, or the report was declared sent."""
+        return self.submitted or (bool(self.targets) and not self.missing)
+
+
+def report_state(session: Session, unit: Unit, period: Period) -> ReportState:
+    targets = targets_for(session, unit)
     values = current_values(session, unit, period)
-    return [item for item in targets_for(session, unit) if item.id not in values]
-
-
-def has_reported(session: Session, unit: Unit, period: Period) -> bool:
-    """Every target has a value for the period, or the principal said the report was sent."""
     said = session.scalar(
         select(Submission.id).where(Submission.unit_id == unit.id, Submission.period == period.code)
     )
-    return said is not None or (
-        bool(targets_for(session, unit)) and not missing_targets(session, unit, period)
-    )
+    missing = [item for item in targets if item.id not in values]
+    return ReportState(targets, missing, said is not None)
 
 
 def mark_submitted(

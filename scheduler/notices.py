@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from handlers.messages import Button, TextReply
 from handlers.periods import Period
-from handlers.progress import has_reported, missing_targets, targets_for
+from handlers.progress import ReportState, report_state
 from handlers.status import plain
 from handlers.units import Unit, subtree_ids
 from knowledge.text import shorten
@@ -46,15 +46,31 @@ def buttons(reminder: Reminder, can_report: bool) -> list[list[Button]]:
     return [row for row in (first, [*later, Button("Đã gửi", f"rem:done:{reminder.id}")]) if row]
 
 
-def render(session: Session, reminder: Reminder, today: date) -> TextReply | None:
+class States:
+    """Report states read once per unit and period while a batch of reminders is written:
+    many principals of one school share them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._found: dict[tuple[int, str], ReportState] = {}
+
+    def of(self, unit: Unit, period: Period) -> ReportState:
+        key = (unit.id, period.code)
+        if key not in self._found:
+            self._found[key] = report_state(self.session, unit, period)
+        return self._found[key]
+
+
+def render(states: States, reminder: Reminder, today: date) -> TextReply | None:
     """The message, or None when there is nothing left to remind of (or it is no longer
     wanted)."""
     if not reminder.still_wanted:
         return None
     if reminder.kind == DIGEST:
-        return _digest(session, reminder, today)
+        return _digest(states, reminder, today)
     unit, period = reminder.unit, Period.parse(reminder.period)
-    if has_reported(session, unit, period):
+    state = states.of(unit, period)
+    if state.complete:
         return None
     overdue = reminder.offset == OVERDUE or reminder.due_on < today
     title = "⚠️ Quá hạn báo cáo" if overdue else "⏰ Nhắc hạn báo cáo"
@@ -64,8 +80,7 @@ def render(session: Session, reminder: Reminder, today: date) -> TextReply | Non
         f"Nội dung: {shorten(plain(reminder.item.text), 160)}",
         _source(reminder),
     ]
-    targets = targets_for(session, unit)
-    missing = missing_targets(session, unit, period)
+    targets, missing = state.targets, state.missing
     if missing:
         names = "; ".join(shorten(plain(item.text), 60) for item in missing[:MAX_MISSING])
         more = (
@@ -76,10 +91,11 @@ def render(session: Session, reminder: Reminder, today: date) -> TextReply | Non
     return TextReply("\n".join(lines), tuple(map(tuple, buttons(reminder, bool(missing)))))
 
 
-def late_units(session: Session, reminder: Reminder) -> list[tuple[Unit, str]]:
+def late_units(states: States, reminder: Reminder) -> list[tuple[Unit, str]]:
     """The schools under the staff member's unit that owe this report and have not sent it,
     each with what is missing."""
     period = Period.parse(reminder.period)
+    session = states.session
     owing = session.scalars(
         select(Unit)
         .join(DueDate, DueDate.unit_id == Unit.id)
@@ -92,16 +108,17 @@ def late_units(session: Session, reminder: Reminder) -> list[tuple[Unit, str]]:
     )
     late: list[tuple[Unit, str]] = []
     for unit in owing:
-        if has_reported(session, unit, period):
+        state = states.of(unit, period)
+        if state.complete:
             continue
-        missing, targets = missing_targets(session, unit, period), targets_for(session, unit)
+        missing, targets = state.missing, state.targets
         partly = targets and len(missing) < len(targets)
         late.append((unit, f"thiếu {len(missing)} chỉ tiêu" if partly else "chưa báo cáo"))
     return late
 
 
-def _digest(session: Session, reminder: Reminder, today: date) -> TextReply | None:
-    late = late_units(session, reminder)
+def _digest(states: States, reminder: Reminder, today: date) -> TextReply | None:
+    late = late_units(states, reminder)
     if not late:
         return None
     period = Period.parse(reminder.period)

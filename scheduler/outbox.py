@@ -32,7 +32,7 @@ from bot.db import Base, UtcDateTime, insert_new
 from handlers.messages import TextReply
 from handlers.people import Person, ReminderChoice, Role
 from handlers.periods import Period
-from handlers.progress import has_reported
+from handlers.progress import report_state
 from handlers.state import load_state
 from handlers.units import Unit
 from knowledge.store import ItemRecord
@@ -137,7 +137,7 @@ def plan(
     found: dict[tuple[int, int, str, int], Planned] = {}
     for due in dues:
         unit = session.get(Unit, due.unit_id)
-        if unit is None or has_reported(session, unit, due.period):
+        if unit is None or report_state(session, unit, due.period).complete:
             continue
         entries = [
             _planned(REMIND, person.id, unit.id, due, offset, policy)

@@ -99,18 +99,37 @@ class ReminderSender:
 
     async def send_due(self, now: datetime | None = None) -> Outcome:
         """Create the reminders due at `now` (default: the real clock), then send every one
-        whose time has come. Each reminder is tried once per run."""
+        whose time has come. Each reminder is tried once per run. The next batch is claimed
+        while the current one is still being sent, so the platform's pace is never idle."""
         moment = now or datetime.now(UTC)
         outcome = Outcome()
         await asyncio.to_thread(self._prepare, moment, outcome)
         tried: set[int] = set()
-        limit = asyncio.Semaphore(self.concurrency)
-        while batch := await asyncio.to_thread(self._claim, moment, tried):
-            tried.update(out.reminder_id for out in batch)
-            await asyncio.gather(*(self._deliver(out, moment, limit, outcome) for out in batch))
+        queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.batch)
+        workers = [
+            asyncio.create_task(self._work(queue, moment, outcome)) for _ in range(self.concurrency)
+        ]
+        try:
+            while batch := await asyncio.to_thread(self._claim, moment, tried):
+                tried.update(out.reminder_id for out in batch)
+                for out in batch:
+                    await queue.put(out)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
         if outcome.created or tried:
             log.info("reminders %s", outcome.to_json())
         return outcome
+
+    async def _work(
+        self, queue: asyncio.Queue[Outgoing | None], now: datetime, outcome: Outcome
+    ) -> None:
+        while (out := await queue.get()) is not None:
+            try:
+                await self._deliver(out, now, outcome)
+            except Exception:  # the claim stays; it is taken back like a crashed sender's
+                log.exception("reminder %s: recording its outcome failed", out.reminder_id)
 
     def _prepare(self, now: datetime, outcome: Outcome) -> None:
         with self.sessions.begin() as session:
@@ -129,8 +148,9 @@ class ReminderSender:
         today = self.policy.today(now)
         claimed: list[Outgoing] = []
         with self.sessions.begin() as session:
+            states = notices.States(session)
             for reminder in outbox.claimable(session, now, self.batch, tried):
-                reply = notices.render(session, reminder, today)
+                reply = notices.render(states, reminder, today)
                 if reply is None:
                     reminder.status, reminder.error = outbox.SKIPPED, "không còn gì để nhắc"
                     tried.add(reminder.id)
@@ -141,9 +161,7 @@ class ReminderSender:
                 claimed.append(Outgoing(reminder.id, person.channel, person.chat_id, reply))
         return claimed
 
-    async def _deliver(
-        self, out: Outgoing, now: datetime, limit: asyncio.Semaphore, outcome: Outcome
-    ) -> None:
+    async def _deliver(self, out: Outgoing, now: datetime, outcome: Outcome) -> None:
         channel = self.channels.get(out.channel)
         if channel is None:
             await self._record(outbox.retry_later, out, now + timedelta(hours=1), "kênh chưa bật")
@@ -156,8 +174,7 @@ class ReminderSender:
         for _attempt in range(self.retry.attempts):
             await throttle.wait(out.chat_id)
             try:
-                async with limit:
-                    ids = await channel.send(out.chat_id, [out.reply])
+                ids = await channel.send(out.chat_id, [out.reply])
             except RateLimited as limited:
                 outcome.rate_limited += 1
                 throttle.pause(limited.retry_after if limited.retry_after is not None else delay)
