@@ -105,10 +105,15 @@ def migrate(engine: Engine) -> None:
         command.upgrade(alembic_config(connection), "head")
 
 
-def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
+def insert_new(
+    session: Session, model: type[Base], rows: dict[str, Any] | list[dict[str, Any]]
+) -> int:
     """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike: a row another
-    worker created at the same moment is kept, not an error. True when this one was new."""
+    worker created at the same moment is kept, not an error. Returns how many were new."""
+    batch = [rows] if isinstance(rows, dict) else rows
+    if not batch:
+        return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
     key = inspect(model).primary_key
-    return session.execute(statement.returning(*key)).first() is not None
+    statement = dialect.insert(model).values(batch).on_conflict_do_nothing().returning(*key)
+    return len(session.execute(statement).all())

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.db import Base, UtcDateTime
+from bot.db import Base, UtcDateTime, insert_new
 
 
 class ConversationState(Base):
@@ -32,12 +32,14 @@ class ConversationState(Base):
 
 def load_state(session: Session, channel: str, user_id: str, now: datetime) -> ConversationState:
     """The account's state row, created empty on first contact and locked for this
-    transaction, so two workers never interleave one user's steps."""
-    state = session.get(ConversationState, (channel, user_id), with_for_update=True)
-    if state is None:
-        state = ConversationState(
-            channel=channel, user_id=user_id, step=None, data={}, choices=[], updated_at=now
-        )
-        session.add(state)
+    transaction, so two workers (a reply and a reminder being recorded) never interleave one
+    user's steps."""
+    key = (channel, user_id)
+    state = session.get(ConversationState, key, with_for_update=True)
+    if state is None:  # created here or, at this very moment, by another worker
+        new = {"channel": channel, "user_id": user_id, "data": {}, "choices": [], "updated_at": now}
+        insert_new(session, ConversationState, new)
+        state = session.get(ConversationState, key, with_for_update=True)
+        assert state is not None
     state.updated_at = now
     return state

@@ -178,29 +178,25 @@ def create_due(session: Session, policy: ReminderPolicy, now: datetime) -> int:
     for entry in plan(session, policy, now - timedelta(days=OVERDUE_DAYS + 8), now):
         if _still_timely(entry, today):
             latest[entry.key[:3]] = entry  # plan() is in send order: the last one wins
-    created = 0
-    for entry in latest.values():
-        created += _insert(session, entry)
-    return created
-
-
-def _insert(session: Session, entry: Planned) -> bool:
-    return insert_new(
-        session,
-        Reminder,
-        {
-            "kind": entry.kind,
-            "person_id": entry.person_id,
-            "unit_id": entry.unit_id,
-            "item_id": entry.item_id,
-            "period": entry.period.code,
-            "offset": entry.offset,
-            "due_on": entry.due,
-            "send_at": entry.send_at,
-            "status": PENDING,
-            "attempts": 0,
-        },
+    rows = [_row(entry) for entry in latest.values()]
+    return sum(
+        insert_new(session, Reminder, rows[at : at + 500]) for at in range(0, len(rows), 500)
     )
+
+
+def _row(entry: Planned) -> dict[str, object]:
+    return {
+        "kind": entry.kind,
+        "person_id": entry.person_id,
+        "unit_id": entry.unit_id,
+        "item_id": entry.item_id,
+        "period": entry.period.code,
+        "offset": entry.offset,
+        "due_on": entry.due,
+        "send_at": entry.send_at,
+        "status": PENDING,
+        "attempts": 0,
+    }
 
 
 def snooze(session: Session, reminder: Reminder, policy: ReminderPolicy, today: date) -> datetime:
@@ -218,7 +214,7 @@ def snooze(session: Session, reminder: Reminder, policy: ReminderPolicy, today: 
         reminder.due_on,
         policy.on_day(tomorrow),
     )
-    _insert(session, entry)
+    insert_new(session, Reminder, _row(entry))
     return entry.send_at
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ class Limits:
 class Throttle:
     """One platform's pace. Every sender task awaits `wait(chat)` right before sending; the
     global slot is taken only after the chat's own wait, so one busy chat never holds up the
-    others."""
+    others. Slots are spaced evenly, and a count of the sends of the last second makes sure a
+    stalled moment never turns into a burst over the platform's per-second limit."""
 
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self._interval = 1.0 / limits.per_second
@@ -33,6 +35,8 @@ class Throttle:
         self._next = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[str, float] = {}
+        self._window = max(1, int(limits.per_second))
+        self._recent: deque[float] = deque()
 
     async def wait(self, chat_id: str) -> None:
         now = self._clock()
@@ -46,8 +50,14 @@ class Throttle:
             at = max(now, self._next, self._paused_until)
             self._next = at + self._interval
             await asyncio.sleep(at - now)
-            if self._clock() >= self._paused_until:
+            now = self._clock()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if now >= self._paused_until and len(self._recent) < self._window:
+                self._recent.append(now)
                 return
+            if len(self._recent) >= self._window:
+                self._next = max(self._next, self._recent[0] + 1.0)
 
     def pause(self, seconds: float) -> None:
         """Send nothing more for `seconds` (the platform's retry_after)."""
