@@ -7,6 +7,7 @@ back through the conversation core, as a user's taps and replies would.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -30,6 +31,7 @@ from handlers.periods import Period
 from handlers.progress import Progress, Value, record, targets_for
 from handlers.units import find_unit, import_units
 from scheduler import due_dates, outbox
+from scheduler.jobs import JOB_ID, ReminderJobs
 from scheduler.outbox import Reminder
 from scheduler.policy import ReminderPolicy
 from scheduler.sender import ReminderSender, Retry
@@ -340,3 +342,27 @@ async def test_turning_reminders_off_skips_those_already_queued(bench: Bench) ->
     await chat.send("/nhacnho tắt")
     assert await bench.tick(local(2025, 11, 13, 8)) == []
     assert [row.status for row in bench.rows()] == [outbox.SKIPPED]
+
+
+class CountingSender:
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def send_due(self) -> None:
+        self.runs += 1
+        raise RuntimeError("database away")
+
+
+async def test_the_tick_runs_at_start_survives_errors_and_is_scheduled_once() -> None:
+    sender = CountingSender()
+    jobs = ReminderJobs(sender, tick_seconds=1, zone=ZONE)  # type: ignore[arg-type]
+    jobs.start()
+    try:
+        await asyncio.sleep(1.5)
+        assert sender.runs == 2  # at once, then a second later, despite the error
+        assert [job.id for job in jobs._scheduler.get_jobs()] == [JOB_ID]
+    finally:
+        await jobs.stop()
+    runs = sender.runs
+    await asyncio.sleep(1.2)
+    assert sender.runs == runs
