@@ -10,7 +10,7 @@ and the reminder is sent again once the claim is recovered.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from bot.db import Base, UtcDateTime, insert_new
 from handlers.messages import TextReply
@@ -228,10 +228,10 @@ def recover(session: Session, older_than: datetime | None) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
-def claimable(
-    session: Session, now: datetime, limit: int, exclude: Iterable[int] = ()
-) -> list[Reminder]:
-    """Pending reminders whose time has come, locked; rows another sender holds are skipped."""
+def claimable(session: Session, now: datetime, limit: int) -> list[Reminder]:
+    """Pending reminders whose time has come, locked; rows another sender holds are skipped.
+    A reminder tried in this run is no longer among them: it was sent, skipped, failed, or put
+    back with a `not_before` after `now`."""
     query = (
         select(Reminder)
         .where(
@@ -242,10 +242,12 @@ def claimable(
         .order_by(Reminder.send_at, Reminder.item_id, Reminder.person_id, Reminder.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .options(
+            selectinload(Reminder.person),
+            selectinload(Reminder.unit),
+            selectinload(Reminder.item).selectinload(ItemRecord.plan),
+        )
     )
-    excluded = list(exclude)
-    if excluded:
-        query = query.where(Reminder.id.not_in(excluded))
     return list(session.scalars(query))
 
 

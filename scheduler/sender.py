@@ -69,6 +69,10 @@ class Retry:
     first_delay: float = 1.0
     max_delay: float = 60.0
 
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or not 0 < self.first_delay <= self.max_delay:
+            raise ValueError("a retry needs attempts ≥ 1 and 0 < first_delay ≤ max_delay")
+
 
 @dataclass
 class ReminderSender:
@@ -104,21 +108,21 @@ class ReminderSender:
         moment = now or datetime.now(UTC)
         outcome = Outcome()
         await asyncio.to_thread(self._prepare, moment, outcome)
-        tried: set[int] = set()
+        claimed = 0
         queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.batch)
         workers = [
             asyncio.create_task(self._work(queue, moment, outcome)) for _ in range(self.concurrency)
         ]
         try:
-            while batch := await asyncio.to_thread(self._claim, moment, tried):
-                tried.update(out.reminder_id for out in batch)
+            while batch := await asyncio.to_thread(self._claim, moment):
+                claimed += len(batch)
                 for out in batch:
                     await queue.put(out)
         finally:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
-        if outcome.created or tried:
+        if outcome.created or claimed:
             log.info("reminders %s", outcome.to_json())
         return outcome
 
@@ -140,7 +144,7 @@ class ReminderSender:
                 outcome.recovered = outbox.recover(session, datetime.now(UTC) - self.lease)
             outcome.created = outbox.create_due(session, self.policy, now)
 
-    def _claim(self, now: datetime, tried: set[int]) -> list[Outgoing]:
+    def _claim(self, now: datetime) -> list[Outgoing]:
         """Lock a batch of due reminders, write what each says, and mark them claimed; those
         with nothing left to say (the school reported) are skipped here."""
         if self.policy.is_quiet(now):
@@ -149,11 +153,10 @@ class ReminderSender:
         claimed: list[Outgoing] = []
         with self.sessions.begin() as session:
             states = notices.States(session)
-            for reminder in outbox.claimable(session, now, self.batch, tried):
+            for reminder in outbox.claimable(session, now, self.batch):
                 reply = notices.render(states, reminder, today)
                 if reply is None:
                     reminder.status, reminder.error = outbox.SKIPPED, "không còn gì để nhắc"
-                    tried.add(reminder.id)
                     continue
                 reminder.status, reminder.claimed_by = outbox.SENDING, self.token
                 reminder.claimed_at, reminder.attempts = datetime.now(UTC), reminder.attempts + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +22,10 @@ class Limits:
 
 
 class Throttle:
-    """One platform's pace. Every sender task awaits `wait(chat)` right before sending; the
-    global slot is taken only after the chat's own wait, so one busy chat never holds up the
-    others. Slots are spaced evenly, and a count of the sends of the last second makes sure a
-    stalled moment never turns into a burst over the platform's per-second limit."""
+    """One platform's pace. Every sender task awaits `wait(chat)` right before sending. The
+    chat's own wait comes first, so one busy chat never holds up the others; then senders take
+    turns, each leaving at least one interval after the previous one actually left, so a
+    moment of delay never turns into a burst over the platform's limit."""
 
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self._interval = 1.0 / limits.per_second
@@ -35,8 +34,7 @@ class Throttle:
         self._next = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[str, float] = {}
-        self._window = max(1, int(limits.per_second))
-        self._recent: deque[float] = deque()
+        self._turn = asyncio.Lock()
 
     async def wait(self, chat_id: str) -> None:
         now = self._clock()
@@ -45,19 +43,10 @@ class Throttle:
         chat_at = max(now, self._chat_next.get(chat_id, 0.0))
         self._chat_next[chat_id] = chat_at + self._chat_interval
         await asyncio.sleep(chat_at - now)
-        while True:
-            now = self._clock()
-            at = max(now, self._next, self._paused_until)
-            self._next = at + self._interval
-            await asyncio.sleep(at - now)
-            now = self._clock()
-            while self._recent and self._recent[0] <= now - 1.0:
-                self._recent.popleft()
-            if now >= self._paused_until and len(self._recent) < self._window:
-                self._recent.append(now)
-                return
-            if len(self._recent) >= self._window:
-                self._next = max(self._next, self._recent[0] + 1.0)
+        async with self._turn:  # in the order the senders came
+            while (now := self._clock()) < (at := max(self._next, self._paused_until)):
+                await asyncio.sleep(at - now)
+            self._next = now + self._interval
 
     def pause(self, seconds: float) -> None:
         """Send nothing more for `seconds` (the platform's retry_after)."""
