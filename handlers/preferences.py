@@ -6,12 +6,19 @@ from handlers.messages import Button
 from handlers.people import ReminderChoice
 from handlers.turn import Turn
 from knowledge.text import fold
+from scheduler.policy import ReminderPolicy
 
-CHOICE_NAMES = {
-    ReminderChoice.ALL: "nhắc đủ (7, 3, 1 ngày trước và đúng hạn)",
-    ReminderChoice.LAST: "chỉ nhắc lần cuối (đúng ngày hạn)",
-    ReminderChoice.OFF: "tắt nhắc nhở",
-}
+
+def _names(policy: ReminderPolicy) -> dict[ReminderChoice, str]:
+    before = ", ".join(str(day) for day in policy.days_before if day > 0)
+    every = f"{before} ngày trước và đúng hạn" if before else "đúng ngày hạn"
+    return {
+        ReminderChoice.ALL: f"nhắc đủ ({every})",
+        ReminderChoice.LAST: "chỉ nhắc lần cuối (đúng ngày hạn)",
+        ReminderChoice.OFF: "tắt nhắc nhở",
+    }
+
+
 _TYPED = {
     "bat": ReminderChoice.ALL,
     "du": ReminderChoice.ALL,
@@ -31,10 +38,10 @@ def reminders(turn: Turn, args: str) -> None:
         choose(turn, choice.value)
         return
     assert turn.person is not None
-    current = CHOICE_NAMES[ReminderChoice(turn.person.reminders)]
+    names = _names(turn.services.policy)
+    current = names[ReminderChoice(turn.person.reminders)]
     buttons = [
-        [Button(name.capitalize(), f"remind:{choice.value}")]
-        for choice, name in CHOICE_NAMES.items()
+        [Button(name.capitalize(), f"remind:{choice.value}")] for choice, name in names.items()
     ]
     turn.say(f"Nhắc hạn báo cáo hiện đang: {current}. Chọn:", buttons)
 
@@ -44,4 +51,4 @@ def choose(turn: Turn, value: str) -> None:
         turn.say("Lựa chọn không hợp lệ. Gõ /nhacnho để chọn lại.")
         return
     turn.person.reminders = value
-    turn.say(f"Đã lưu: {CHOICE_NAMES[ReminderChoice(value)]}.")
+    turn.say(f"Đã lưu: {_names(turn.services.policy)[ReminderChoice(value)]}.")

@@ -285,7 +285,7 @@ async def test_one_users_rapid_messages_keep_their_order(
     menu, choice, again = await asyncio.gather(
         chat.text("/nhacnho"), chat.text("3"), chat.text("/nhacnho")
     )
-    assert "nhắc đủ" in menu
+    assert "nhắc đủ (7, 3, 1 ngày trước và đúng hạn)" in menu
     assert choice == "Đã lưu: tắt nhắc nhở."
     assert "hiện đang: tắt nhắc nhở" in again
 

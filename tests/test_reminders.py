@@ -29,7 +29,9 @@ from handlers.messages import Incoming, TextReply
 from handlers.people import Account, Person, Role, enrol, find_person
 from handlers.periods import Period
 from handlers.progress import Progress, Value, record, targets_for
+from handlers.turn import Services
 from handlers.units import find_unit, import_units
+from knowledge.live import LiveEngine
 from scheduler import due_dates, outbox
 from scheduler.jobs import JOB_ID, ReminderJobs
 from scheduler.outbox import Reminder
@@ -366,3 +368,17 @@ async def test_the_tick_runs_at_start_survives_errors_and_is_scheduled_once() ->
     runs = sender.runs
     await asyncio.sleep(1.2)
     assert sender.runs == runs
+
+
+async def test_the_reminder_menu_names_the_configured_days(
+    sample_sessions: sessionmaker[Session], clock: Clock
+) -> None:
+    services = Services(
+        sample_sessions,
+        LiveEngine(sample_sessions),
+        ZONE,
+        clock,
+        ReminderPolicy(days_before=(5, 2, 0)),
+    )
+    chat = await registered(Conversation(services), sample_sessions, HOA_LU, Role.REPORTER, "101")
+    assert "nhắc đủ (5, 2 ngày trước và đúng hạn)" in await chat.text("/nhacnho")
