@@ -28,6 +28,7 @@ MAX_QUESTION = 500
 MAX_ANSWER = 600
 CONFIDENT = 0.57  # share of the question's subject (by idf weight) an item must contain
 CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
+TYPED = 0.5  # share of the subject (by idf weight) that must be plan words as typed
 UPCOMING_DAYS = 30
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -207,7 +208,8 @@ class AnswerEngine:
         subject = expand(_QUESTION_PHRASES.sub(" ", intent_words(rest)))
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
-        words = self.index.repair(syllables(subject))
+        typed = syllables(subject)
+        words = self.index.repair(typed)
         content = [w for w in words if w not in STOPWORDS]
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
@@ -227,7 +229,9 @@ class AnswerEngine:
             or entry[2].item.recurrence.get("freq") in asked
         ]
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
-        if not ranked or ranked[0][1] < floor:
+        bare = not (wanted or period or scope) and len(set(specific)) < 2  # "Huế", "camera"
+        foreign = not wanted and self._typed_share(typed) < TYPED  # "bóng đá ở Nha Trang"
+        if not ranked or ranked[0][1] < floor or bare or foreign:
             return self._not_found(ranked)
         best_score = ranked[0][0]
         chosen: list[_Doc] = []
@@ -251,6 +255,19 @@ class AnswerEngine:
             seen_plans.add(doc.plan.id)
             chosen.append(doc)
         return self._compose(chosen, wanted, period, today, set(content))
+
+    def _typed_share(self, typed: list[str]) -> float:
+        """How much of the question's subject (by idf weight) the plans use as it was typed.
+        Typo repair maps any unknown word to a near one, so a question whose words all had to
+        be guessed ("bóng đá" → "bằng") is about something the plans do not cover."""
+        words = {w for w in typed if w.isalpha() and w not in STOPWORDS}
+        weights = {w: self.index.idf(w) for w in words}
+        known = sum(
+            weight
+            for w, weight in weights.items()
+            if w in self.index.postings or len(self.index.repair([w])) == 2
+        )
+        return known / sum(weights.values()) if weights else 1.0
 
     def _rank(
         self,

@@ -131,3 +131,18 @@ def test_evaluation_set_accuracy(engine: AnswerEngine) -> None:
     accuracy, wrong, leaked = _score(engine)
     assert not leaked, leaked
     assert accuracy >= 0.9, (accuracy, wrong)
+
+
+@pytest.mark.parametrize(
+    "question", ["Huế", "bóng đá", "lich thi dau bong da o Ninh Binh", "ban co biet hat khong"]
+)
+def test_words_the_plans_never_use_are_not_repaired_into_an_answer(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.ask(question, date(2025, 11, 3))
+    assert not answer.answered and answer.text.startswith("Mình chưa tìm thấy")
+
+
+def test_a_typo_in_a_real_question_is_still_repaired(engine: AnswerEngine) -> None:
+    answer = engine.ask("kinh phi kho hoc leiu so nha trang", date(2025, 11, 3))
+    assert answer.answered and "triệu" in answer.text
