@@ -114,7 +114,7 @@ class ReminderSender:
             asyncio.create_task(self._work(queue, moment, outcome)) for _ in range(self.concurrency)
         ]
         try:
-            while batch := await asyncio.to_thread(self._claim, moment):
+            while (batch := await asyncio.to_thread(self._claim, moment)) is not None:
                 claimed += len(batch)
                 for out in batch:
                     await queue.put(out)
@@ -144,16 +144,20 @@ class ReminderSender:
                 outcome.recovered = outbox.recover(session, datetime.now(UTC) - self.lease)
             outcome.created = outbox.create_due(session, self.policy, now)
 
-    def _claim(self, now: datetime) -> list[Outgoing]:
+    def _claim(self, now: datetime) -> list[Outgoing] | None:
         """Lock a batch of due reminders, write what each says, and mark them claimed; those
-        with nothing left to say (the school reported) are skipped here."""
+        with nothing left to say (the school reported) are skipped here. None when no
+        reminder is due (or it is the quiet hours)."""
         if self.policy.is_quiet(now):
-            return []
+            return None
         today = self.policy.today(now)
         claimed: list[Outgoing] = []
         with self.sessions.begin() as session:
             states = notices.States(session)
-            for reminder in outbox.claimable(session, now, self.batch):
+            due = outbox.claimable(session, now, self.batch)
+            if not due:
+                return None
+            for reminder in due:
                 reply = notices.render(states, reminder, today)
                 if reply is None:
                     reminder.status, reminder.error = outbox.SKIPPED, "không còn gì để nhắc"

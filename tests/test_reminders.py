@@ -382,3 +382,16 @@ async def test_the_reminder_menu_names_the_configured_days(
     )
     chat = await registered(Conversation(services), sample_sessions, HOA_LU, Role.REPORTER, "101")
     assert "nhắc đủ (5, 2 ngày trước và đúng hạn)" in await chat.text("/nhacnho")
+
+
+async def test_a_batch_with_nothing_left_to_say_does_not_end_the_run(bench: Bench) -> None:
+    await principal(bench, HOA_LU, "101")
+    await principal(bench, HOA_LU, "102")
+    await principal(bench, "Trường Tiểu học Hoa Lư", "103")
+    with bench.sessions.begin() as session:
+        outbox.create_due(session, POLICY, local(2025, 11, 13).astimezone(UTC))
+    report_everything(bench.sessions, "101", Period(2025, "month", 11))
+    bench.sender.batch = 1
+    sent = await bench.tick(local(2025, 11, 13, 8))
+    assert len(sent) == 1 and "Trường Tiểu học Hoa Lư" in sent[0]
+    assert [row.status for row in bench.rows()] == [outbox.SKIPPED, outbox.SKIPPED, outbox.SENT]
