@@ -76,6 +76,20 @@ class Bench:
             return list(session.scalars(query))
 
 
+def unpaced(
+    sessions: sessionmaker[Session], channel: TelegramChannel | ZaloChannel
+) -> ReminderSender:
+    """A sender for one channel with no pace to wait for and quick retries."""
+    return ReminderSender(
+        sessions,
+        {channel.name: channel},
+        POLICY,
+        {channel.name: Limits(1000.0, 0.0)},
+        only_sender=True,
+        retry=Retry(attempts=3, first_delay=0.01),
+    )
+
+
 @pytest.fixture
 async def bench(
     sample_sessions: sessionmaker[Session], conversation: Conversation, clock: Clock
@@ -88,14 +102,7 @@ async def bench(
             file_base_url=telegram.file_base_url,
         )
         await channel.connect()
-        sender = ReminderSender(
-            sample_sessions,
-            {"telegram": channel},
-            POLICY,
-            {"telegram": Limits(1000.0, 0.0)},
-            only_sender=True,
-            retry=Retry(attempts=3, first_delay=0.01),
-        )
+        sender = unpaced(sample_sessions, channel)
         yield Bench(telegram, sender, sample_sessions, conversation, clock)
         await channel.stop()
 
@@ -317,14 +324,7 @@ async def test_on_zalo_the_buttons_are_numbered_and_a_429_is_waited_out(
             media=MediaStore(),
             public_url=None,
         )
-        sender = ReminderSender(
-            sample_sessions,
-            {"zalo": channel},
-            POLICY,
-            {"zalo": Limits(1000.0, 0.0)},
-            only_sender=True,
-            retry=Retry(attempts=3, first_delay=0.01),
-        )
+        sender = unpaced(sample_sessions, channel)
         zalo.fail("sendMessage", status=429, retry_after=0.2)
         outcome = await sender.send_due(local(2025, 11, 13).astimezone(UTC))
         await channel.stop()
