@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
-from knowledge.dates import occurrences
+from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
+from knowledge.places import PlaceNames
 from knowledge.retrieval import Bm25Index, syllables
 from knowledge.store import ItemRecord, PlanRecord, item_dates
 from knowledge.text import fold, nfc, shorten, vn_number
@@ -30,14 +32,16 @@ CONFIDENT = 0.57  # share of the question's subject (by idf weight) an item must
 CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
 TYPED = 0.5  # share of the subject (by idf weight) that must be plan words as typed
 UPCOMING_DAYS = 30
+_RESPELL = 88  # rapidfuzz ratio from which two words are a plan's locality mistyped
+_PLACE_NAMES = PlaceNames()
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
 _PLACE = re.compile(
-    r"\b(?:so gd(?:dt)?|ubnd|thanh pho|huyen|phuong|thi xa|(?:o|tai|cua) tinh)\s+"
-    r"(?!cac\b)([a-z]+ [a-z]+)"
+    r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
+    r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
 _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
@@ -129,6 +133,12 @@ class AnswerEngine:
         self._place_pattern = re.compile(
             r"(?<![\w/])(" + "|".join(map(re.escape, keys)) + r")(?![\w/])" if keys else r"(?!)"
         )
+        self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
+        self._covered_places = _PLACE_NAMES.mentioned(
+            [p.locality or "" for p in self.plans]
+            + [p.title for p in self.plans]
+            + [doc.item.text for doc in self.docs]
+        )
 
     @staticmethod
     def _plan_keys(plan: PlanRecord) -> list[str]:
@@ -144,19 +154,26 @@ class AnswerEngine:
         return keys
 
     def _unknown_name(self, question: str) -> str | None:
-        """A proper name the question uses ('Đà Nẵng') that no plan mentions: asking about
-        it is asking about something the knowledge base does not hold."""
+        """A place of the country or a proper name the question uses ('Sóc Trăng',
+        'Trường Lê Văn Tám') that no plan mentions: asking about it is asking about something
+        the knowledge base does not hold."""
+        for place in _PLACE_NAMES.named(question, self._used_pair):
+            if _PLACE_NAMES.key(place) not in self._covered_places:
+                return place
         for name in _capitalised_names(question):
-            words = syllables(fold(name))
-            if fold(name) in self._plans_by_key or len(words) < 2:
-                continue
-            if any(f"{a}_{b}" not in self.index.postings for a, b in itertools.pairwise(words)):
-                return name
+            for part in self._place_pattern.split(fold(name))[::2]:
+                words = syllables(part)
+                pairs = itertools.pairwise(words)
+                if len(words) >= 2 and any(not self._used_pair(a, b) for a, b in pairs):
+                    return name
         return None
+
+    def _used_pair(self, first: str, second: str) -> bool:
+        return f"{first}_{second}" in self.index.postings
 
     def _unknown_place(self, folded: str) -> str | None:
         """A place named after its kind of office ('so gddt ha noi') that no plan is about."""
-        for match in _PLACE.finditer(folded):
+        for match in _PLACE.finditer(expand(folded)):
             place = match.group(1)
             first, second = place.split()
             if first in STOPWORDS or second in STOPWORDS or place in self._plans_by_key:
@@ -170,6 +187,7 @@ class AnswerEngine:
     ) -> tuple[set[int] | None, str]:
         """The plans a question names (by locality, its initials or number), else the
         asker's `home` plans, and the question without the plan names."""
+        folded = self._respell_places(folded)
         chosen: set[int] = set()
         if plan:
             wanted = fold(plan)
@@ -185,6 +203,20 @@ class AnswerEngine:
             chosen = {p.id for p in self.plans if p.id in home}
         return (chosen or None), folded
 
+    def _respell_places(self, folded: str) -> str:
+        """Plan localities typed with a slip ('ninh bihn') spelled as the plan spells them."""
+        words = folded.split()
+        for at in range(len(words) - 1):
+            pair = f"{words[at]} {words[at + 1]}"
+            if all(word in self.index.postings for word in words[at : at + 2]):
+                continue
+            close = process.extractOne(
+                pair, self._spelled_keys, scorer=fuzz.ratio, score_cutoff=_RESPELL
+            )
+            if close and len(close[0].split()) == 2:
+                words[at : at + 2] = close[0].split()
+        return " ".join(words)
+
     def ask(
         self, question: str, today: date, plan: str | None = None, home: Collection[int] = ()
     ) -> Answer:
@@ -195,22 +227,26 @@ class AnswerEngine:
         scope, rest = self._scope(folded, plan, home)
         if plan and scope is None:
             return Answer(False, f"Không tìm thấy kế hoạch «{plan}».")
-        unknown = self._unknown_name(question) or self._unknown_place(folded)
+        unknown = self._unknown_name(question) or self._unknown_place(rest)
         if unknown:
             return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
         folded = " ".join(self.index.repair(folded.split()))
-        wanted = intents(folded)
-        if "upcoming" in wanted:
-            return self._upcoming(scope, today, folded)
-        if "meta" in wanted and scope is not None:
+        wanted = intents(expand(folded))
+        if "meta" in wanted and "upcoming" not in wanted and scope is not None:
             return _about([p for p in self.plans if p.id in scope])
         period = _period(rest, today)
-        subject = expand(_QUESTION_PHRASES.sub(" ", intent_words(rest)))
+        subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)))
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         typed = syllables(subject)
         words = self.index.repair(typed)
         content = [w for w in words if w not in STOPWORDS]
+        specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
+        if "upcoming" in wanted:  # "sắp tới có hạn gì" lists; "báo cáo tiến độ sắp tới" answers
+            if not set(specific) - _ROUTINE:
+                return self._upcoming(scope, today, folded)
+            wanted = (wanted - {"upcoming"}) | {"deadline"}
+            period = period or _current_period(folded, today)
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
         allowed = None
@@ -218,7 +254,6 @@ class AnswerEngine:
             allowed = np.zeros(len(self.docs), dtype=bool)
             for plan_id in scope:
                 allowed[list(self.plan_docs[plan_id])] = True
-        specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
         if "budget" in wanted and "lead" not in wanted and not specific:
             return _totals([p for p in self.plans if scope is None or p.id in scope])
         asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(rest)}
@@ -229,7 +264,7 @@ class AnswerEngine:
             or entry[2].item.recurrence.get("freq") in asked
         ]
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
-        bare = not (wanted or period or scope) and len(set(specific)) < 2  # "Huế", "camera"
+        bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
         foreign = not wanted and self._typed_share(typed) < TYPED  # "bóng đá ở Nha Trang"
         if not ranked or ranked[0][1] < floor or bare or foreign:
             return self._not_found(ranked)
@@ -366,6 +401,10 @@ class AnswerEngine:
 
 
 _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
+# Words of "what is due soon" questions that name no particular task or report.
+_ROUTINE = frozenset(
+    "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay".split()
+)
 
 
 def _totals(plans: list[PlanRecord]) -> Answer:
@@ -419,6 +458,17 @@ def _section(section: str) -> str:
     return section if section.lower().startswith("phụ lục") else f"mục {section}"
 
 
+def _current_period(folded: str, today: date) -> _Period | None:
+    """The month, quarter or year a question calls "this one" ("tháng này", "quý này")."""
+    if "thang nay" in folded:
+        return _period(f"thang {today.month}/{today.year}", today)
+    if "quy nay" in folded:
+        return _period(f"quy {(today.month + 2) // 3}/{today.year}", today)
+    if "nam nay" in folded:
+        return _period(f"nam {today.year}", today)
+    return None
+
+
 def _period(folded: str, today: date) -> _Period | None:
     if m := _QUARTER.search(folded):
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
@@ -445,6 +495,9 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
         if item.budget_million_vnd is None and "lead" not in wanted:
             return 0.0
         fit *= 2 if item.budget_million_vnd is not None else 1
+    numberless = not (item.measures or item.budget_million_vnd is not None)
+    if "count" in wanted and numberless and not wanted & {"deadline", "budget", "lead", "meta"}:
+        return 0.0  # "bao nhiêu trường" is not answered by a text without a number
     if "product" in wanted:
         fit *= 2 if item.product else 0.5
     if "deadline" in wanted:
@@ -493,10 +546,22 @@ def _due(item: ItemRecord, today: date) -> str | None:
         done = f"Hoàn thành: {_dmy(item.due_on)}. " if item.due_on else ""
         return f"{done}Các mốc: " + "; ".join(steps) + "."
     if item.due_on is not None:
-        return f"Hạn: {_dmy(item.due_on)} ({shorten(item.due_text or '', 60)})."
+        wording = item.due_text or ""
+        said = f" ({shorten(wording, 60)})" if _states_more(wording) else ""
+        stated = [
+            f"Nội dung ghi: {_dmy(due.on)} ({due.text})."
+            for due in find_deadlines(item.text, DateContext())
+            if due.on and due.on != item.due_on and due.precision == "day"
+        ]
+        return " ".join([f"Hạn: {_dmy(item.due_on)}{said}.", *stated[:1]])
     if item.due_text:
         return f"Thời gian: {shorten(item.due_text, 80)}."
     return None
+
+
+def _states_more(wording: str) -> bool:
+    """Whether the plan's wording of a deadline says more than its bare date."""
+    return bool(wording) and not re.fullmatch(r"[\d/.\s-]+", wording)
 
 
 def _passage(text: str, asked: set[str], width: int = 160) -> str:

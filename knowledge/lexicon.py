@@ -44,6 +44,14 @@ ABBREVIATIONS = {
     "ttdt": "thong tin dien tu",
     "ubnd": "uy ban nhan dan",
     "hdnd": "hoi dong nhan dan",
+    "tk": "tai khoan",
+    "ds": "danh sach",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "kp": "kinh phi",
+    "bn": "bao nhieu",
+    "trc": "truoc",
+    "hk": "hoc ky",
 }
 _ABBREVIATION = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w&])")
 
@@ -52,25 +60,26 @@ STOPWORDS = frozenset(
     """a ah cua va cac nhung la co cho trong ve theo duoc de voi tai o thi nay do mot nhu the
     nao gi nhieu khi ai dau nhi nhe vay oi ban minh em anh chi toi chung ta phai can nen
     se da dang roi chua khong ko k hay hoac ra vao len xuong tu den nua biet hoi xin giup lam
-    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten thoi tiet nop gui""".split()
+    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben""".split()
 )
 
 INTENTS: dict[str, tuple[str, ...]] = {
     "deadline": (
         "han", "khi nao", "bao gio", "cham nhat", "truoc ngay", "ngay nao", "thoi han",
         "thoi gian", "luc nao", "hoan thanh", "het han", "deadline", "han chot", "xong", "xog",
-        "bao lau", "may lan", "lan",
+        "bao lau", "may lan",
     ),
     "target": (
         "chi tieu", "ty le", "ty trong", "muc tieu", "phan tram", "bao nhieu phan",
         "dat bao nhieu",
     ),
     "lead": (
-        "chu tri", "phu trach", "don vi nao", "ai lam", "ai thuc hien", "gui ve", "nop ve",
-        "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "ai chiu", "cho ai",
+        "chu tri", "phu trach", "don vi nao", "ai", "gui ve", "nop ve",
+        "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "cho ai",
         "gui dau", "nop dau", "ve dau", "theo doi", "tham muu", "tong hop", "chiu trach nhiem",
         "qua dau", "qua don vi nao",
     ),
+    "count": ("bao nhieu", "so luong"),
     "budget": ("kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von"),
     "product": ("san pham", "ket qua dau ra", "nop gi", "bao cao gi"),
     "meta": (
@@ -80,7 +89,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "upcoming": (
         "sap toi", "sap den", "thang nay", "tuan nay", "sap het", "gan toi", "tuan toi",
-        "thang toi", "con han", "tuan sau", "thang sau",
+        "thang toi", "con han", "tuan sau", "thang sau", "lan toi", "ky toi", "quy nay",
     ),
 }  # fmt: skip
 
@@ -90,8 +99,12 @@ def spell_out_ai(text: str) -> str:
     return re.sub(r"\bAI\b", "trí tuệ nhân tạo", text)
 
 
+_SEMESTER = re.compile(r"(?<![\w&])hk\s*(ii|i|[12])(?!\w)")
+
+
 def expand(folded: str) -> str:
     """Spell out the abbreviations of a folded text ('han bc cds' → '… chuyen doi so')."""
+    folded = _SEMESTER.sub(r"hoc ky \1", folded)
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
 
 

@@ -81,7 +81,8 @@ class Bm25Index:
             tf = np.fromiter(docs.values(), dtype=np.float32, count=len(docs))
             self.postings[term] = (ids, self.idf(term) * tf * (_K1 + 1) / (tf + norms[ids]))
         self.counts.clear()
-        self.vocabulary = sorted(t for t in self.postings if "_" not in t and len(t) >= 3)
+        words = {t for t in self.postings if "_" not in t} | STOPWORDS
+        self.vocabulary = sorted(w for w in words if len(w) >= 3)
 
     def idf(self, term: str) -> float:
         found = self.postings.get(term)

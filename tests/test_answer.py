@@ -134,7 +134,7 @@ def test_evaluation_set_accuracy(engine: AnswerEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["Huế", "bóng đá", "lich thi dau bong da o Ninh Binh", "ban co biet hat khong"]
+    "question", ["camera hành trình", "bóng đá", "lich thi dau bong da o Ninh Binh", "ban co biet hat khong"]
 )
 def test_words_the_plans_never_use_are_not_repaired_into_an_answer(
     engine: AnswerEngine, question: str
