@@ -32,6 +32,8 @@ CONFIDENT = 0.57  # share of the question's subject (by idf weight) an item must
 CONFIDENT_TOPIC = 0.75  # the same when the question asks nothing in particular
 TYPED = 0.5  # share of the subject (by idf weight) that must be plan words as typed
 UPCOMING_DAYS = 30
+MAX_LINES = 10  # items in one listing
+LIST_LINE = 75  # the least room a listed item gets, in characters
 _RESPELL = 88  # rapidfuzz ratio from which two words are a plan's locality mistyped
 _PLACE_NAMES = PlaceNames()
 RERANKED = 400  # best-scoring documents weighed for what the question asks
@@ -133,6 +135,11 @@ class AnswerEngine:
         self._place_pattern = re.compile(
             r"(?<![\w/])(" + "|".join(map(re.escape, keys)) + r")(?![\w/])" if keys else r"(?!)"
         )
+        self._plan_words = {
+            p.id: set(syllables(expand(fold(" ".join(filter(None, [p.issuer, p.title]))))))
+            | _GENERIC
+            for p in self.plans
+        }
         self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
         self._covered_places = _PLACE_NAMES.mentioned(
             [p.locality or "" for p in self.plans]
@@ -234,8 +241,10 @@ class AnswerEngine:
         wanted = intents(expand(folded))
         if "meta" in wanted and "upcoming" not in wanted and scope is not None:
             return _about([p for p in self.plans if p.id in scope])
+        kept = {"budget"} if {"lead", "budget"} <= wanted else set()  # "ai bố trí kinh phí"
+        wanted -= kept
         period = _period(rest, today)
-        subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)))
+        subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)), keep=kept)
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         typed = syllables(subject)
@@ -247,6 +256,10 @@ class AnswerEngine:
                 return self._upcoming(scope, today, folded)
             wanted = (wanted - {"upcoming"}) | {"deadline"}
             period = period or _current_period(folded, today)
+        if "list" in wanted and scope is not None and len(scope) == 1:
+            plan_words = self._plan_words[next(iter(scope))]
+            if set(specific) <= plan_words:  # "kể hết các chỉ tiêu của kế hoạch 45"
+                return self._whole_plan(next(iter(scope)), wanted, today)
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
         allowed = None
@@ -268,28 +281,19 @@ class AnswerEngine:
         foreign = not wanted and self._typed_share(typed) < TYPED  # "bóng đá ở Nha Trang"
         if not ranked or ranked[0][1] < floor or bare or foreign:
             return self._not_found(ranked)
-        best_score = ranked[0][0]
-        chosen: list[_Doc] = []
-        seen_plans: set[int] = set()
-        single_plan = scope is not None and len(scope) == 1
-        freq = _FREQ_OF_PERIOD[period.kind] if period else None
-        for score, coverage, doc in ranked:
-            if freq and not single_plan and (doc.item.recurrence or {}).get("freq") == freq:
-                if doc.plan.id not in seen_plans and len(chosen) < 3:
-                    seen_plans.add(doc.plan.id)
-                    chosen.append(doc)
-                continue
-            share = 0.4 if "target" in wanted else 0.6
-            if coverage < floor or score < share * best_score or len(chosen) == 3:
-                break
-            if single_plan:  # one plan: its close targets together when the best is a target
-                if chosen and not (chosen[0].item.kind == doc.item.kind == "target"):
-                    continue
-            elif doc.plan.id in seen_plans:  # several plans: the best item of each
-                continue
-            seen_plans.add(doc.plan.id)
-            chosen.append(doc)
+        if "list" in wanted:
+            close = [doc for _, coverage, doc in ranked if coverage >= floor]
+            return _listing(close, wanted, today)
+        chosen = _best(ranked, floor, wanted, period, scope)
         return self._compose(chosen, wanted, period, today, set(content))
+
+    def _whole_plan(self, plan_id: int, wanted: set[str], today: date) -> Answer:
+        """Every item of one plan of the kind a listing asks for, in the plan's order."""
+        docs = [self.docs[n] for n in sorted(self.plan_docs[plan_id])]
+        kinds = wanted & {"target", "deadline", "budget", "lead"}
+        return _listing(
+            [d for d in docs if all(_fit(d.item, {k}, None) > 1 for k in kinds)], wanted, today
+        )
 
     def _typed_share(self, typed: list[str]) -> float:
         """How much of the question's subject (by idf weight) the plans use as it was typed.
@@ -405,6 +409,95 @@ _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam"
 _ROUTINE = frozenset(
     "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay".split()
 )
+
+
+def _best(
+    ranked: list[tuple[float, float, _Doc]],
+    floor: float,
+    wanted: set[str],
+    period: _Period | None,
+    scope: set[int] | None,
+) -> list[_Doc]:
+    """The items an answer is made of: the best one, and close ones that belong with it —
+    the best of each plan when several plans match, close targets of the same plan."""
+    best_score = ranked[0][0]
+    chosen: list[_Doc] = []
+    seen_plans: set[int] = set()
+    single_plan = scope is not None and len(scope) == 1
+    freq = _FREQ_OF_PERIOD[period.kind] if period else None
+    for score, coverage, doc in ranked:
+        if freq and not single_plan and (doc.item.recurrence or {}).get("freq") == freq:
+            if doc.plan.id not in seen_plans and len(chosen) < 3:
+                seen_plans.add(doc.plan.id)
+                chosen.append(doc)
+            continue
+        share = 0.4 if "target" in wanted else 0.6
+        if coverage < floor or score < share * best_score or len(chosen) == 3:
+            break
+        if single_plan:  # one plan: its close targets together when the best is a target
+            if chosen and not (chosen[0].item.kind == doc.item.kind == "target"):
+                continue
+        elif doc.plan.id in seen_plans:  # several plans: the best item of each
+            continue
+        seen_plans.add(doc.plan.id)
+        chosen.append(doc)
+    return chosen
+
+
+def _listing(docs: list[_Doc], wanted: set[str], today: date) -> Answer:
+    """A list question's answer: one short line per item, the asked-for fact first."""
+    if "target" in wanted and any(d.item.kind == "target" for d in docs):
+        docs = [d for d in docs if d.item.kind == "target"]
+    lines: dict[str, _Doc] = {}
+    for doc in docs:
+        line = _list_line(doc.item, wanted, today)
+        lines.setdefault(fold(line), doc)
+        if len(lines) == MAX_LINES:
+            break
+    if not lines:
+        return Answer(False, NOT_FOUND)
+    cite_room = 160
+    chosen = list(lines.values())[: (MAX_ANSWER - cite_room) // LIST_LINE]
+    if "deadline" in wanted:
+        chosen.sort(key=lambda d: d.item.due_on or date.max)
+    places: dict[str, list[str]] = defaultdict(list)
+    for doc in chosen:
+        section = _section(doc.item.section)
+        if section not in places[doc.plan.display_name]:
+            places[doc.plan.display_name].append(section)
+    cite = "Nguồn: " + "; ".join(f"{name}, {', '.join(s[:4])}" for name, s in places.items())
+    cite = shorten(cite, cite_room) + "."
+    several = len(places) > 1
+    room = (MAX_ANSWER - len(cite) - 2) // len(chosen) - 1
+    body = "\n".join(
+        shorten(
+            f"• {(d.plan.locality + ': ') if several and d.plan.locality else ''}"
+            f"{_list_line(d.item, wanted, today)}",
+            room,
+        )
+        for d in chosen
+    )
+    sources = tuple(
+        Source(d.plan.display_name, d.item.section, shorten(d.item.text, 200)) for d in chosen
+    )
+    return Answer(True, shorten(f"{body}\n{cite}", MAX_ANSWER), sources)
+
+
+def _list_line(item: ItemRecord, wanted: set[str], today: date) -> str:
+    text = shorten(item.text, 90)
+    if "budget" in wanted and item.budget_million_vnd is not None:
+        return f"{vn_number(item.budget_million_vnd)} triệu – {text}"
+    if "lead" in wanted and item.lead:
+        partners = f" (phối hợp: {'; '.join(item.partners)})" if item.partners else ""
+        return f"{item.lead}{partners} – {text}"
+    if "deadline" in wanted or ("target" not in wanted and item.due_on):
+        if item.recurrence:
+            return f"{text} ({item.recurrence.get('text', '')})"
+        if item.due_on:
+            return f"{_dmy(item.due_on)} – {text}"
+    if item.kind == "target" and item.measures:
+        return _measures(item)
+    return text
 
 
 def _totals(plans: list[PlanRecord]) -> Answer:
@@ -549,7 +642,7 @@ def _due(item: ItemRecord, today: date) -> str | None:
         wording = item.due_text or ""
         said = f" ({shorten(wording, 60)})" if _states_more(wording) else ""
         stated = [
-            f"Nội dung ghi: {_dmy(due.on)} ({due.text})."
+            f"Trong nội dung: {due.text} ({_dmy(due.on)})."
             for due in find_deadlines(item.text, DateContext())
             if due.on and due.on != item.due_on and due.precision == "day"
         ]

@@ -7,6 +7,7 @@ without diacritics and matching happens on the folded key.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 # Abbreviations of Vietnamese education administration, expanded before indexing and search
 # so "CĐS" in a question finds "chuyển đổi số" in a plan and the other way round.
@@ -87,6 +88,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "don vi ban hanh", "ai ky", "ky ngay", "ten ke hoach", "ke hoach gi", "nam nao",
         "co quan nao ban hanh", "ban hanh khi nao", "ban hanh luc nao",
     ),
+    "list": (
+        "liet ke", "ke het", "ke ra", "danh sach cac", "nhung chi tieu", "cac chi tieu",
+        "nhung han", "cac han", "cac moc", "nhung moc", "cac nhiem vu", "nhung nhiem vu",
+        "tat ca",
+    ),
     "upcoming": (
         "sap toi", "sap den", "thang nay", "tuan nay", "sap het", "gan toi", "tuan toi",
         "thang toi", "con han", "tuan sau", "thang sau", "lan toi", "ky toi", "quy nay",
@@ -114,10 +120,11 @@ def intents(folded: str) -> set[str]:
     return found | ({"target"} if "%" in folded else set())
 
 
-def intent_words(folded: str) -> str:
-    """The question with its intent cues removed, leaving the subject words."""
-    for cues in INTENTS.values():
-        for cue in cues:
+def intent_words(folded: str, keep: Collection[str] = ()) -> str:
+    """The question with its intent cues removed, leaving the subject words; the cues of the
+    intents in `keep` stay, being the subject ("ai bố trí kinh phí")."""
+    for name, cues in INTENTS.items():
+        for cue in () if name in keep else cues:
             folded = re.sub(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", " ", folded)
     return folded
 

@@ -134,7 +134,8 @@ def test_evaluation_set_accuracy(engine: AnswerEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["camera hành trình", "bóng đá", "lich thi dau bong da o Ninh Binh", "ban co biet hat khong"]
+    "question",
+    ["camera hành trình", "bóng đá", "lich thi dau bong da o Ninh Binh", "ban co biet hat khong"],
 )
 def test_words_the_plans_never_use_are_not_repaired_into_an_answer(
     engine: AnswerEngine, question: str
@@ -146,3 +147,101 @@ def test_words_the_plans_never_use_are_not_repaired_into_an_answer(
 def test_a_typo_in_a_real_question_is_still_repaired(engine: AnswerEngine) -> None:
     answer = engine.ask("kinh phi kho hoc leiu so nha trang", date(2025, 11, 3))
     assert answer.answered and "triệu" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("kế hoạch cđs ngành giáo dục tỉnh sóc trăng năm 2025 có những chỉ tiêu gì", "Sóc Trăng"),
+        ("Quảng Ninh năm 2024 kế hoạch chuyển đổi số ngành giáo dục có gì", "Quảng Ninh"),
+        ("Huế tổ chức hội thi GV dạy giỏi ứng dụng CNTT khi nào?", "Huế"),
+        ("so gd da nang han bao cao quy 4", "Đà Nẵng"),
+    ],
+)
+def test_a_place_no_plan_covers_is_named_in_the_refusal(
+    engine: AnswerEngine, question: str, place: str
+) -> None:
+    answer = engine.ask(question, TODAY)
+    assert not answer.answered
+    assert answer.text == f"Các kế hoạch đã nạp không nói về «{place}»."
+
+
+def test_a_place_name_inside_ordinary_words_is_not_a_place(engine: AnswerEngine) -> None:
+    """'báo cáo bằng' typed bare reads 'cao bang', which is not the province Cao Bằng."""
+    answer = engine.ask("truong o ninh binh bao cao bang van ban gui ve dau", TODAY)
+    assert "Cao Bằng" not in answer.text
+    assert "Cao Bằng" in engine.ask("Sở GD Cao Bằng báo cáo bằng văn bản gửi về đâu", TODAY).text
+
+
+def test_a_mistyped_locality_still_scopes_the_question(engine: AnswerEngine) -> None:
+    answer = engine.ask("van bang so o so gd ninh bihn ai chu tri", TODAY)
+    assert answer.answered
+    assert says(answer, "Phòng Công tác học sinh, sinh viên", "Ninh Bình")
+
+
+def test_shorthand_for_semester_and_before(engine: AnswerEngine) -> None:
+    answer = engine.ask("so gddt hp gui bao cao so ket hk1 ve bo trc ngay nao", TODAY)
+    assert answer.answered and says(answer, "30/01/2025")
+
+
+def test_a_date_the_task_text_states_is_given_beside_the_time_column(
+    engine: AnswerEngine,
+) -> None:
+    """The appendix's time column says 25/05/2025; the task itself says 'trước ngày 31/5/2025'."""
+    answer = engine.ask(
+        "Sở GDĐT HP gửi báo cáo mức CĐS các đơn vị lên Bộ hạn chót ngày nào?", TODAY
+    )
+    assert answer.answered and says(answer, "25/05/2025", "31/05/2025")
+
+
+def test_an_upcoming_question_about_one_report_gives_its_next_date(
+    engine: AnswerEngine,
+) -> None:
+    this_quarter = engine.ask(
+        "bao cao quy nay cua truong o tam chuc han ngay nao", date(2026, 8, 3)
+    )
+    assert this_quarter.answered and says(this_quarter, "10/09/2026")
+    next_one = engine.ask(
+        "Tuyên Hoá cập nhật kết quả đánh giá mức độ CĐS lên CSDL ngành hạn sắp tới là ngày nào?",
+        date(2024, 5, 1),
+    )
+    assert next_one.answered and says(next_one, "15/06/2024")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "thoi tiet nha trang cuoi tuan nay co mua ko",
+        "đặt lịch họp tổ chuyên môn chiều thứ 6 tuần sau giúp mình nhé",
+        "tổng số trường học ở Nha Trang là bao nhiêu trường",
+        "học bạ",
+    ],
+)
+def test_questions_the_plans_cannot_answer_get_no_answer(
+    engine: AnswerEngine, question: str
+) -> None:
+    assert not engine.ask(question, TODAY).answered
+
+
+def test_who_arranges_funding_is_a_question_about_who(engine: AnswerEngine) -> None:
+    answer = engine.ask("nguon von cho du an cntt nganh gd nha trang ai tham muu bo tri", TODAY)
+    assert answer.answered and says(answer, "Phòng Tài Chính - Kế hoạch")
+    assert not answer.text.startswith("Kinh phí")
+
+
+def test_a_list_question_lists_the_plans_items(engine: AnswerEngine) -> None:
+    answer = engine.ask("liệt kê các chỉ tiêu của kế hoạch 27 Ninh Bình", TODAY)
+    lines = answer.text.splitlines()
+    assert answer.answered and len(lines) >= 4 and all(line.startswith("• ") for line in lines[:-1])
+    assert lines[-1].startswith("Nguồn: Ninh Bình – 27/KH-SGDĐT")
+    assert all("%" in line or "/" in line for line in lines[:-1])
+    assert len(answer.text) <= MAX_ANSWER
+
+
+def test_a_list_of_deadlines_is_in_date_order(engine: AnswerEngine) -> None:
+    answer = engine.ask("năm học 2024-2025 phòng GD Hải Phòng có những hạn nào", TODAY)
+    dates = [
+        date(int(y), int(m), int(d))
+        for d, m, y in re.findall(r"^• (\d\d)/(\d\d)/(\d{4})", answer.text, re.MULTILINE)
+    ]
+    assert len(dates) >= 3 and dates == sorted(dates)
