@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.contacts import contact_details
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.places import PlaceNames
@@ -239,8 +240,9 @@ class AnswerEngine:
             return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
         folded = " ".join(self.index.repair(folded.split()))
         wanted = intents(expand(folded))
-        if "meta" in wanted and "upcoming" not in wanted and scope is not None:
-            return _about([p for p in self.plans if p.id in scope])
+        about_plan = wanted & {"meta", "signer"} and not wanted & {"upcoming", "contact"}
+        if about_plan and scope is not None:
+            return _about([p for p in self.plans if p.id in scope], "signer" in wanted)
         kept = {"budget"} if {"lead", "budget"} <= wanted else set()  # "ai bố trí kinh phí"
         wanted -= kept
         period = _period(rest, today)
@@ -529,10 +531,13 @@ def _capitalised_names(question: str) -> list[str]:
     return names
 
 
-def _about(plans: list[PlanRecord]) -> Answer:
-    """The plans' own identity: number, issuer, date and title."""
+def _about(plans: list[PlanRecord], signer_first: bool) -> Answer:
+    """The plans' own identity: number, issuer, date, title and who signed it."""
     lines = []
     for plan in plans[:3]:
+        signed = f"Người ký: {plan.signer_name} ({plan.signer_title})." if plan.signer_name else ""
+        if signer_first:
+            lines.append(signed or "Kế hoạch không ghi người ký.")
         number = f"số {plan.number}" if plan.number else "(chưa ghi số)"
         issued_on = plan.issued_on or ""
         issued = (
@@ -543,6 +548,8 @@ def _about(plans: list[PlanRecord]) -> Answer:
             else ""
         )
         lines.append(f"Kế hoạch {number} của {plan.issuer or plan.locality}{issued}: {plan.title}.")
+        if signed and not signer_first:
+            lines.append(signed)
     sources = tuple(Source(p.display_name, "", p.title) for p in plans[:3])
     return Answer(True, shorten("\n".join(lines), MAX_ANSWER), sources)
 
@@ -591,6 +598,8 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
     numberless = not (item.measures or item.budget_million_vnd is not None)
     if "count" in wanted and numberless and not wanted & {"deadline", "budget", "lead", "meta"}:
         return 0.0  # "bao nhiêu trường" is not answered by a text without a number
+    if wanted & {"contact", "person"} and item.kind != "contact":
+        return 0.0  # phones, emails and names of people are only in contact paragraphs
     if "product" in wanted:
         fit *= 2 if item.product else 0.5
     if "deadline" in wanted:
@@ -677,6 +686,8 @@ def _fact(
 ) -> str:
     """The answer's first lines: the asked-for fact, then what the item is about."""
     lines: list[str] = []
+    if item.kind == "contact":
+        lines.append(f"Liên hệ: {'; '.join(contact_details(item.text))}.")
     if period is not None and item.recurrence:
         dates = occurrences(item.recurrence, period.start, period.end)
         if dates:

@@ -1,4 +1,5 @@
-"""Turn a plan's blocks into citable targets, tasks, deadlines and reporting schedules.
+"""Turn a plan's blocks into citable targets, tasks, deadlines, reporting schedules and
+contacts.
 
 The walk follows the document's own structure: numbered headings (I., 1., 2.1., a)) give
 every fact its section; the top heading's subject tells what kind of facts a section
@@ -15,6 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.contacts import contact_details
 from knowledge.dates import DateContext, find_deadlines, find_recurrences, parse_schedule
 from knowledge.document import Block, Paragraph, Row
 from knowledge.facts import Item, ItemKind, Measure, PlanFacts, Section
@@ -244,6 +246,8 @@ class _Walker:
                 budget = _money(fold(para.text))
             elif para.zone != "skip":
                 items.extend(_paragraph_items(para, self.ctx))
+            if contact_details(para.text):
+                items.append(_contact(para))
         return _merge_targets(items), budget
 
 
@@ -424,6 +428,14 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
     if not found and para.zone not in ("goals", "aims"):
         found.append(item("task", applies_to=school_levels(text)))
     return found
+
+
+def _contact(para: _Para) -> Item:
+    """A paragraph giving a phone or email, kept whole (closing words included) so the bot
+    can say whom to call; it sets no target and no date."""
+    return Item(
+        kind="contact", text=squash(para.text), section=para.section, section_title=para.title
+    )
 
 
 def _target(clause: str, para: _Para, measures: list[Measure]) -> Item:

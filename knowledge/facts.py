@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-ItemKind = Literal["target", "task", "deadline", "report"]
+ItemKind = Literal["target", "task", "deadline", "report", "contact"]
 Precision = Literal["day", "month", "quarter", "semester", "year", "school_year", "none"]
 
 
@@ -75,7 +75,7 @@ class Section:
 
 @dataclass
 class Item:
-    """A target, task, one-off deadline or reporting schedule of a plan."""
+    """A target, task, one-off deadline, reporting schedule or contact of a plan."""
 
     kind: ItemKind
     text: str
@@ -102,7 +102,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Header:
-    """What a plan's heading block says: number, issuer, place, date, title, year."""
+    """What a plan's heading block says (number, issuer, place, date, title, year) and who
+    signed it (name, and position in sentence case: 'KT. Giám đốc, Phó Giám đốc')."""
 
     number: str | None
     issuer: str | None
@@ -112,6 +113,8 @@ class Header:
     title: str
     year: int | None
     school_year: str | None
+    signer_name: str | None
+    signer_title: str | None
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ STOPWORDS = frozenset(
     """a ah cua va cac nhung la co cho trong ve theo duoc de voi tai o thi nay do mot nhu the
     nao gi nhieu khi ai dau nhi nhe vay oi ban minh em anh chi toi chung ta phai can nen
     se da dang roi chua khong ko k hay hoac ra vao len xuong tu den nua biet hoi xin giup lam
-    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben""".split()
+    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao""".split()
 )
 
 INTENTS: dict[str, tuple[str, ...]] = {
@@ -84,10 +84,15 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "budget": ("kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von"),
     "product": ("san pham", "ket qua dau ra", "nop gi", "bao cao gi"),
     "meta": (
-        "so hieu", "so may", "ke hoach so", "ban hanh ngay", "ngay ban hanh", "ai ban hanh",
-        "don vi ban hanh", "ai ky", "ky ngay", "ten ke hoach", "ke hoach gi", "nam nao",
+        "so hieu", "so may", "ke hoach so", "ke hoach ten", "ban hanh ngay", "ngay ban hanh",
+        "ai ban hanh", "don vi ban hanh", "ky ngay", "ten ke hoach", "ke hoach gi", "nam nao",
         "co quan nao ban hanh", "ban hanh khi nao", "ban hanh luc nao",
     ),
+    "signer": ("ai ky", "nguoi ky", "ky ten", "ky ban hanh"),
+    "contact": (
+        "so dien thoai", "dien thoai", "lien he", "lien lac", "email", "hotline",
+    ),
+    "person": ("ten gi", "ten la gi", "ho ten", "ho va ten", "ten nguoi"),
     "list": (
         "liet ke", "ke het", "ke ra", "danh sach cac", "nhung chi tieu", "cac chi tieu",
         "nhung han", "cac han", "cac moc", "nhung moc", "cac nhiem vu", "nhung nhiem vu",

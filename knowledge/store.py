@@ -53,6 +53,8 @@ class PlanRecord(Base):
     title: Mapped[str]
     year: Mapped[int | None]
     school_year: Mapped[str | None]
+    signer_name: Mapped[str | None]
+    signer_title: Mapped[str | None]
     budget_million_vnd: Mapped[float | None] = mapped_column(Float)
     source_name: Mapped[str]
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -105,7 +107,7 @@ class SectionRecord(Base):
 
 
 class ItemRecord(Base):
-    """A target, task, deadline or reporting schedule of a plan."""
+    """A target, task, deadline, reporting schedule or contact of a plan."""
 
     __tablename__ = "items"
     # Item ids are what progress reports and reminders point at: never hand out one again.
@@ -207,6 +209,8 @@ def _plan_values(facts: PlanFacts, source_name: str) -> dict[str, object]:
         "title": facts.title,
         "year": facts.year,
         "school_year": facts.school_year,
+        "signer_name": facts.signer_name,
+        "signer_title": facts.signer_title,
         "budget_million_vnd": facts.budget_million_vnd,
         "source_name": source_name,
         "content_hash": _content_hash(facts.text),
@@ -327,7 +331,13 @@ def save_plan(session: Session, facts: PlanFacts, source_name: str) -> SaveResul
     return SaveResult(plan, "created" if created else "updated")
 
 
-KIND_LABELS = {"target": "chỉ tiêu", "task": "nhiệm vụ", "deadline": "mốc hạn", "report": "báo cáo"}
+KIND_LABELS = {
+    "target": "chỉ tiêu",
+    "task": "nhiệm vụ",
+    "deadline": "mốc hạn",
+    "report": "báo cáo",
+    "contact": "liên hệ",
+}
 
 
 def item_counts(plan: PlanRecord) -> dict[str, int]:
@@ -402,6 +412,8 @@ def export_json(plans: Iterable[PlanRecord]) -> dict[str, object]:
                 "locality": plan.locality,
                 "issued_on": plan.issued_on,
                 "issued_text": plan.issued_text,
+                "signer_name": plan.signer_name,
+                "signer_title": plan.signer_title,
                 "title": plan.title,
                 "year": plan.year,
                 "school_year": plan.school_year,

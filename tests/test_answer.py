@@ -245,3 +245,26 @@ def test_a_list_of_deadlines_is_in_date_order(engine: AnswerEngine) -> None:
         for d, m, y in re.findall(r"^• (\d\d)/(\d\d)/(\d{4})", answer.text, re.MULTILINE)
     ]
     assert len(dates) >= 3 and dates == sorted(dates)
+
+
+def test_a_phone_question_gets_the_contact_the_plan_gives(engine: AnswerEngine) -> None:
+    answer = engine.ask("sdt van phong so gddt hai phong de hoi ve ke hoach cds", TODAY)
+    assert answer.answered
+    assert answer.text.startswith("Liên hệ: 02253.842.445; vanphongsgd@haiphong.edu.vn.")
+    assert says(answer, "Hải Phòng")
+
+
+def test_who_signed_the_plan(engine: AnswerEngine) -> None:
+    answer = engine.ask("kh cds 2024 nganh gd tuyen hoa do ai ky vay", TODAY)
+    assert answer.answered
+    assert answer.text.startswith("Người ký: Hồ Trung Tuyên (KT. Trưởng phòng, Phó Trưởng phòng).")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hieu truong truong tieu hoc o nha trang ten gi vay", "so dien thoai phong gd tuyen hoa"],
+)
+def test_a_person_or_phone_no_plan_gives_is_not_guessed(
+    engine: AnswerEngine, question: str
+) -> None:
+    assert not engine.ask(question, TODAY).answered

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.contacts import contact_details
 from knowledge.document import read_blocks, text_to_blocks
 from knowledge.extract import extract_plan
 from knowledge.facts import Item, PlanFacts
@@ -96,6 +97,43 @@ def test_metadata_comes_from_the_heading_block(
 def test_blank_day_and_month_keep_the_wording() -> None:
     assert plan("tam-chuc-2026").issued_text == "ngày tháng 6 năm 2026"
     assert plan("tuyen-hoa-2024").issued_text == "ngày tháng năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("name", "signer_name", "signer_title"),
+    [
+        ("hai-phong-2024-2025", "Phạm Quốc Hiệu", "KT. Giám đốc, Phó Giám đốc"),
+        ("ninh-binh-2025", "Nguyễn Tiên Dũng", "Giám đốc"),
+        ("nha-trang-2024", "Nguyễn Sỹ Khánh", "Chủ tịch"),
+        ("tam-chuc-2026", "Lê Thành Giao", "TM. Ủy ban nhân dân, KT. Chủ tịch, Phó Chủ tịch"),
+        ("tuyen-hoa-2024", "Hồ Trung Tuyên", "KT. Trưởng phòng, Phó Trưởng phòng"),
+        ("unseen", "Trần Văn An", "Trưởng phòng"),
+    ],
+)
+def test_the_signature_block_names_who_signed(
+    name: str, signer_name: str, signer_title: str
+) -> None:
+    facts = plan(name)
+    assert (facts.signer_name, facts.signer_title) == (signer_name, signer_title)
+
+
+def test_a_plan_without_a_signature_block_has_no_signer() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace("TRƯỞNG PHÒNG\n\nTrần Văn An\n", "")
+    facts = extract_plan(text_to_blocks(text))
+    assert (facts.signer_name, facts.signer_title) == (None, None)
+
+
+def test_a_signature_set_beside_the_recipients_in_a_table() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTRƯỞNG PHÒNG\n\nTrần Văn An\n",
+        "Nơi nhận:\tKT. TRƯỞNG PHÒNG\n- Như trên;\tPHÓ TRƯỞNG PHÒNG\n"
+        "- Lưu: VT.\t(Đã ký)\n\tThS. Lê Thị Hoa\n",
+    )
+    facts = extract_plan(text_to_blocks(text))
+    assert (facts.signer_name, facts.signer_title) == (
+        "Lê Thị Hoa",
+        "KT. Trưởng phòng, Phó Trưởng phòng",
+    )
 
 
 def test_ninh_binh_has_the_eleven_targets_of_its_first_appendix() -> None:
@@ -294,3 +332,78 @@ def test_extraction_reads_the_text_not_the_file_name(tmp_path: Path) -> None:
     assert facts.locality == "Hòa Bình" and facts.issuer == "UBND phường Hòa Bình"
     assert facts.identity != plan("tam-chuc-2026").identity
     assert extract_plan(text_to_blocks(text)).identity == plan("tam-chuc-2026").identity
+
+
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        (
+            "điện thoại 02253.842.445, email: [vanphongsgd@haiphong.edu.vn]"
+            "(mailto:vanphongsgd@haiphong.edu.vn) để được hướng dẫn kịp thời./.",
+            ["02253.842.445", "vanphongsgd@haiphong.edu.vn"],
+        ),
+        ("Liên hệ đ/c Hoa (0912 345 678) hoặc 0912345678.", ["0912 345 678"]),
+        ("ĐT: (0233) 3.852.123; Fax: 0233.3852124", ["(0233) 3.852.123", "0233.3852124"]),
+        ("gọi +84 912 345 678 hoặc 024 3869 4795", ["+84 912 345 678", "024 3869 4795"]),
+        ("Email: Phong.GDDT@quangbinh.edu.vn.", ["Phong.GDDT@quangbinh.edu.vn"]),
+        ("Tổng đài hỗ trợ 1900 4740, ĐT:0912-345-678.", ["1900 4740", "0912-345-678"]),
+    ],
+)
+def test_contact_details_are_phones_and_emails_as_written(text: str, details: list[str]) -> None:
+    assert contact_details(text) == details
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ban hành ngày 12/5/2022, báo cáo trước ngày 30/01/2025.",
+        "Theo Quyết định 4725/QĐ-BGDĐT và Kế hoạch Số: 27/KH-SGDĐT.",
+        "Kinh phí 1.184 triệu đồng (1.184.000.000 đồng), 0,5 triệu mỗi lớp.",
+        "Tỷ lệ đạt 100%, tối thiểu 05% mỗi năm, từ 01.01.2025 đến 31.12.2025.",
+        "Kênh https://www.youtube.com/@igiaoduc của ngành.",
+    ],
+)
+def test_dates_numbers_money_and_percentages_are_not_contacts(text: str) -> None:
+    assert contact_details(text) == []
+
+
+def test_hai_phong_closing_paragraph_is_a_contact() -> None:
+    [contact] = items(plan("hai-phong-2024-2025"), "contact")
+    assert "02253.842.445" in contact.text and "vanphongsgd@haiphong.edu.vn" in contact.text
+    assert contact.text.startswith("Sở GDĐT yêu cầu") and contact.section == "V.3"
+    assert (contact.due, contact.recurrence, contact.milestones, contact.measures) == (
+        None,
+        None,
+        [],
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("hai-phong-2024-2025", 1),
+        ("ninh-binh-2025", 0),
+        ("nha-trang-2024", 0),
+        ("tam-chuc-2026", 0),
+        ("tuyen-hoa-2024", 0),
+        ("unseen", 0),
+    ],
+)
+def test_only_paragraphs_giving_a_phone_or_email_are_contacts(name: str, count: int) -> None:
+    contacts = items(plan(name), "contact")
+    assert len(contacts) == count
+    assert all(contact_details(c.text) for c in contacts)
+
+
+def test_a_contact_comes_with_the_other_items_of_its_paragraph_but_not_from_recipients() -> None:
+    text = UNSEEN.read_text(encoding="utf-8")
+    text = text.replace(
+        "trước ngày 25 hằng tháng;",
+        "trước ngày 25 hằng tháng (điện thoại 0263.3822.456);",
+    ).replace("- Lưu: VT.", "- Lưu: VT, đ/c Hoa (0912.345.678).")
+    facts = extract_plan(text_to_blocks(text))
+    [contact] = items(facts, "contact")
+    assert contact_details(contact.text) == ["0263.3822.456"]
+    same = [i for i in facts.items if i.text == contact.text and i.kind != "contact"]
+    assert [i.kind for i in same] == ["report", "report"]

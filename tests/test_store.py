@@ -18,6 +18,7 @@ from knowledge.store import (
     PlanRecord,
     SectionRecord,
     deadlines,
+    describe_counts,
     export_json,
     find_plans,
     list_plans,
@@ -83,6 +84,8 @@ def make_facts(items: list[Item] | None = None, **changes: object) -> PlanFacts:
         title="Chuyển đổi số ngành Giáo dục và Đào tạo năm 2025",
         year=2025,
         school_year=None,
+        signer_name="Nguyễn Tiên Dũng",
+        signer_title="Giám đốc",
         budget_million_vnd=1500.0,
         sections=[Section("I", "I", "MỤC TIÊU", 1), Section("I.2", "2", "Mục tiêu cụ thể", 2)],
         items=make_items() if items is None else items,
@@ -238,6 +241,8 @@ def test_export_json_shape(session: Session) -> None:
         "locality",
         "issued_on",
         "issued_text",
+        "signer_name",
+        "signer_title",
         "title",
         "year",
         "school_year",
@@ -276,6 +281,39 @@ def test_export_json_shape(session: Session) -> None:
     assert task["milestones"][0]["due"]["on"] == "2025-09-30"
     assert report["recurrence"] == MONTHLY_REPORT
     assert target["recurrence"] is None
+    assert (plan["signer_name"], plan["signer_title"]) == ("Nguyễn Tiên Dũng", "Giám đốc")
+
+
+def test_the_signer_is_stored_and_updated_on_reimport(session: Session) -> None:
+    first = save_plan(session, make_facts(), "ninh-binh.txt")
+    session.commit()
+    session.expire_all()
+    stored = session.get_one(PlanRecord, first.plan.id)
+    assert (stored.signer_name, stored.signer_title) == ("Nguyễn Tiên Dũng", "Giám đốc")
+
+    deputy = make_facts(signer_name="Lê Văn Bình", signer_title="KT. Giám đốc, Phó Giám đốc")
+    assert save_plan(session, deputy, "ninh-binh.txt").status == "updated"
+    unsigned = make_facts(signer_name=None, signer_title=None)
+    assert save_plan(session, unsigned, "ninh-binh.txt").status == "updated"
+    session.commit()
+    session.expire_all()
+    stored = session.get_one(PlanRecord, first.plan.id)
+    assert (stored.signer_name, stored.signer_title) == (None, None)
+
+
+def test_a_contact_is_counted_but_never_dated(session: Session) -> None:
+    contact = Item(
+        kind="contact",
+        text="Liên hệ Văn phòng Sở, điện thoại 02293.871.234 trước ngày 15/10/2025.",
+        section="V",
+    )
+    plan = save_plan(session, make_facts([*make_items(), contact]), "ninh-binh.txt").plan
+    session.commit()
+    assert describe_counts(plan) == "1 chỉ tiêu, 1 nhiệm vụ, 1 mốc hạn, 1 báo cáo, 1 liên hệ"
+    kinds = {d.kind for d in deadlines(session, date(2025, 1, 1), date(2026, 12, 31))}
+    assert "contact" not in kinds
+    [exported] = [i for i in export_json([plan])["plans"][0]["items"] if i["kind"] == "contact"]
+    assert (exported["due"], exported["recurrence"], exported["milestones"]) == (None, None, [])
 
 
 def test_deadlines_in_a_window(session: Session) -> None:
