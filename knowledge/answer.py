@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -51,7 +51,14 @@ _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
     (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
 )
-_QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao)\b")
+_QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao|du kien)\b")
+# Asking the bot to do something ("gửi giúp em báo cáo") rather than asking about the plans.
+_REQUEST = re.compile(
+    r"\b(?:gui|nop|dat|lam|viet|soan|dien|nhap|goi|nhan tin|in)"
+    r" (?:giup|ho|dum|gium)(?: (?:em|minh|toi|anh|chi|con))?\b"
+    r"|\b(?:giup|ho|dum|gium) (?:em|minh|toi|anh|chi|con) (?:gui|nop|dat|lam|viet|soan|dien|nhap)\b"
+)
+CANNOT_DO = "Mình chỉ trả lời câu hỏi về các kế hoạch, chưa làm thay việc này được."
 _FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
 NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
 SUGGEST = "Có phải bạn muốn hỏi về:"
@@ -141,6 +148,16 @@ class AnswerEngine:
             | _GENERIC
             for p in self.plans
         }
+        self._province = {  # the place a plan names most, other than its own locality
+            plan.id: place
+            for plan in self.plans
+            for place, _ in Counter(
+                key
+                for item in plan.items
+                for key in _PLACE_NAMES.mentioned([item.text])
+                if key != fold(plan.locality or "")
+            ).most_common(1)
+        }
         self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
         self._covered_places = _PLACE_NAMES.mentioned(
             [p.locality or "" for p in self.plans]
@@ -203,7 +220,7 @@ class AnswerEngine:
                 p.id
                 for p in self.plans
                 if any(wanted in fold(v or "") for v in (p.locality, p.number, p.title))
-            }
+            } or {p.id for p in self.plans if self._province.get(p.id) == wanted}
         for match in self._place_pattern.finditer(folded):
             chosen |= self._plans_by_key[match.group(1)]
         folded = self._place_pattern.sub(" ", folded)
@@ -232,6 +249,8 @@ class AnswerEngine:
         asker's own plans, searched when the question names none."""
         question = spell_out_ai(nfc(question)[:MAX_QUESTION])
         folded = fold(question)
+        if _REQUEST.search(folded):
+            return Answer(False, CANNOT_DO)
         scope, rest = self._scope(folded, plan, home)
         if plan and scope is None:
             return Answer(False, f"Không tìm thấy kế hoạch «{plan}».")
@@ -272,11 +291,10 @@ class AnswerEngine:
         if "budget" in wanted and "lead" not in wanted and not specific:
             return _totals([p for p in self.plans if scope is None or p.id in scope])
         asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(rest)}
-        ranked = [
+        ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
             for entry in self._rank(words, content, allowed, wanted, period)
-            if not (asked and entry[2].item.recurrence)
-            or entry[2].item.recurrence.get("freq") in asked
+            if not asked or (entry[2].item.recurrence or {}).get("freq") in asked
         ]
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
         bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
@@ -383,14 +401,17 @@ class AnswerEngine:
             end = today + timedelta(days=13 - today.weekday())
         elif "tuan nay" in folded:
             end = today + timedelta(days=6 - today.weekday())
-        elif "thang nay" in folded:
-            end = date(today.year + today.month // 12, today.month % 12 + 1, 1) - timedelta(days=1)
+        elif this := _current_period(folded, today):
+            end = this.end
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
+        asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(folded)}
         found: dict[tuple[date, str], _Doc] = {}
         for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
+            if asked and (doc.item.recurrence or {}).get("freq") not in asked:
+                continue  # "báo cáo quý này": the quarterly reports only
             start = max(today, doc.plan.in_force_from or today)
             for due, text in _dates_of(doc.item, start, end) if start <= end else []:
                 found.setdefault((due, f"{doc.plan.locality}: {text}"), doc)
@@ -610,9 +631,10 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
         fit *= 2 if item.kind == "target" else 0.5
     if "lead" in wanted:
         fit *= 2 if (item.lead or item.report_to) else 0.5
-    if period is not None:
+    if period is not None:  # a report of that frequency, or a deadline inside the period
         matches = (item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]
-        fit *= 3 if matches else 0.7 if period.kind != "year" else 1
+        inside = item.due_on is not None and period.start <= item.due_on <= period.end
+        fit *= 3 if matches else 2 if inside else 0.7 if period.kind != "year" else 1
     return fit
 
 

@@ -55,7 +55,7 @@ _REPORT_TO = re.compile(
 )
 _HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
 _MAY_BE_DATED = re.compile(r"\d|hoc ky")
-_MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(")
+_MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
 _FUZZY_SAME = 88
 

@@ -61,21 +61,21 @@ STOPWORDS = frozenset(
     """a ah cua va cac nhung la co cho trong ve theo duoc de voi tai o thi nay do mot nhu the
     nao gi nhieu khi ai dau nhi nhe vay oi ban minh em anh chi toi chung ta phai can nen
     se da dang roi chua khong ko k hay hoac ra vao len xuong tu den nua biet hoi xin giup lam
-    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao""".split()
+    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao het xem""".split()
 )
 
 INTENTS: dict[str, tuple[str, ...]] = {
     "deadline": (
         "han", "khi nao", "bao gio", "cham nhat", "truoc ngay", "ngay nao", "thoi han",
         "thoi gian", "luc nao", "hoan thanh", "het han", "deadline", "han chot", "xong", "xog",
-        "bao lau", "may lan",
+        "bao lau", "may lan", "thang may", "thang nao", "ngay may", "quy may", "quy nao",
     ),
     "target": (
         "chi tieu", "ty le", "ty trong", "muc tieu", "phan tram", "bao nhieu phan",
         "dat bao nhieu",
     ),
     "lead": (
-        "chu tri", "phu trach", "don vi nao", "ai", "gui ve", "nop ve",
+        "chu tri", "phu trach", "don vi nao", "truong nao", "ai", "gui ve", "nop ve",
         "gui cho", "nop cho", "qua phong", "bao cao ve", "phoi hop", "cho ai",
         "gui dau", "nop dau", "ve dau", "theo doi", "tham muu", "tong hop", "chiu trach nhiem",
         "qua dau", "qua don vi nao",
@@ -111,11 +111,15 @@ def spell_out_ai(text: str) -> str:
 
 
 _SEMESTER = re.compile(r"(?<![\w&])hk\s*(ii|i|[12])(?!\w)")
+# "học kỳ I" and "học kỳ 1", "quý IV" and "quý 4" are the same period: one spelling for both.
+_NUMBERED = re.compile(r"\b(hoc ky|quy) (iv|iii|ii|i)\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
 def expand(folded: str) -> str:
     """Spell out the abbreviations of a folded text ('han bc cds' → '… chuyen doi so')."""
     folded = _SEMESTER.sub(r"hoc ky \1", folded)
+    folded = _NUMBERED.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", folded)
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
 
 

@@ -93,7 +93,8 @@ class Bm25Index:
         """Replace syllables the plans never use by the closest one they do."""
         fixed = []
         for word in words:
-            if word in self.postings or len(word) < 3 or word in STOPWORDS or not word.isalpha():
+            known = word in self.postings or _FINAL_Y.sub(r"\1i", word) in self.postings
+            if known or len(word) < 3 or word in STOPWORDS or not word.isalpha():
                 fixed.append(word)
                 continue
             halves = next(

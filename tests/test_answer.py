@@ -268,3 +268,35 @@ def test_a_person_or_phone_no_plan_gives_is_not_guessed(
     engine: AnswerEngine, question: str
 ) -> None:
     assert not engine.ask(question, TODAY).answered
+
+
+def test_a_request_to_do_something_is_declined(engine: AnswerEngine) -> None:
+    answer = engine.ask("gửi giúp em báo cáo tháng này lên phòng gd với", TODAY)
+    assert not answer.answered and "chưa làm thay" in answer.text
+
+
+def test_a_report_of_a_frequency_the_plan_lacks_is_not_answered(engine: AnswerEngine) -> None:
+    """Nha Trang has yearly reports only: 'báo cáo quý' there has no answer."""
+    assert not engine.ask("nha trang bao cao quy ve phong gd han ngay nao", TODAY).answered
+
+
+def test_this_quarters_reports_are_listed_for_this_quarter(engine: AnswerEngine) -> None:
+    answer = engine.ask("giúp mình xem hạn báo cáo quý này ở ninh bình", TODAY)
+    assert answer.answered
+    assert answer.text.startswith("Các hạn từ 05/10/2025 đến 31/12/2025:")
+    assert says(answer, "20/12/2025") and "hằng tháng" not in answer.text
+
+
+def test_roman_and_arabic_semesters_are_the_same(engine: AnswerEngine) -> None:
+    roman = engine.ask("Sở GDĐT Hải Phòng sơ kết học kỳ I gửi Bộ trước ngày nào", TODAY)
+    arabic = engine.ask("Sở GDĐT Hải Phòng sơ kết học kỳ 1 gửi Bộ trước ngày nào", TODAY)
+    assert roman.text == arabic.text and says(roman, "30/01/2025")
+
+
+def test_a_plan_is_chosen_by_the_province_it_belongs_to(engine: AnswerEngine) -> None:
+    answer = engine.ask(
+        "cập nhật kết quả đánh giá mức độ CĐS lên CSDL ngành hạn ngày nào",
+        date(2024, 3, 1),
+        plan="quang binh",
+    )
+    assert answer.answered and says(answer, "Tuyên Hoá", "15/06/2024")

@@ -407,3 +407,17 @@ def test_a_contact_comes_with_the_other_items_of_its_paragraph_but_not_from_reci
     assert contact_details(contact.text) == ["0263.3822.456"]
     same = [i for i in facts.items if i.text == contact.text and i.kind != "contact"]
     assert [i.kind for i in same] == ["report", "report"]
+
+
+def test_a_report_due_on_a_day_of_the_last_month_of_each_quarter_recurs_quarterly() -> None:
+    """'Báo cáo quý: trước ngày 18 của tháng cuối quý' names no 'hằng quý' yet repeats."""
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "- Gửi danh sách giáo viên cốt cán",
+        "- Báo cáo quý: trước ngày 18 của tháng cuối quý;\n- Gửi danh sách giáo viên cốt cán",
+    )
+    reports = [
+        i for i in extract_plan(text_to_blocks(text)).items if i.text.startswith("Báo cáo quý")
+    ]
+    assert [r.recurrence["rrule"] for r in reports if r.recurrence] == [
+        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=18"
+    ]
