@@ -148,22 +148,21 @@ class AnswerEngine:
             | _GENERIC
             for p in self.plans
         }
-        self._province = {  # the place a plan names most, other than its own locality
+        self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
+        named = {
+            plan.id: Counter(
+                place for item in plan.items for place in _PLACE_NAMES.mentioned(item.text)
+            )
+            for plan in self.plans
+        }
+        self._covered_places = set().union(*named.values()) | {
+            place for p in self.plans for place in _PLACE_NAMES.mentioned(f"{p.locality} {p.title}")
+        }
+        self._province = {
             plan.id: place
             for plan in self.plans
-            for place, _ in Counter(
-                key
-                for item in plan.items
-                for key in _PLACE_NAMES.mentioned([item.text])
-                if key != fold(plan.locality or "")
-            ).most_common(1)
+            if (place := _main_place(named[plan.id], plan.locality))
         }
-        self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
-        self._covered_places = _PLACE_NAMES.mentioned(
-            [p.locality or "" for p in self.plans]
-            + [p.title for p in self.plans]
-            + [doc.item.text for doc in self.docs]
-        )
 
     @staticmethod
     def _plan_keys(plan: PlanRecord) -> list[str]:
@@ -290,11 +289,11 @@ class AnswerEngine:
                 allowed[list(self.plan_docs[plan_id])] = True
         if "budget" in wanted and "lead" not in wanted and not specific:
             return _totals([p for p in self.plans if scope is None or p.id in scope])
-        asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(rest)}
+        asked = _asked_frequencies(rest)
         ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
             for entry in self._rank(words, content, allowed, wanted, period)
-            if not asked or (entry[2].item.recurrence or {}).get("freq") in asked
+            if _recurs_as(entry[2].item, asked)
         ]
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
         bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
@@ -405,12 +404,12 @@ class AnswerEngine:
             end = this.end
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
-        asked = {freq for pattern, freq in _ASKED_FREQ if pattern.search(folded)}
+        asked = _asked_frequencies(folded)
         found: dict[tuple[date, str], _Doc] = {}
         for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
-            if asked and (doc.item.recurrence or {}).get("freq") not in asked:
+            if not _recurs_as(doc.item, asked):
                 continue  # "báo cáo quý này": the quarterly reports only
             start = max(today, doc.plan.in_force_from or today)
             for due, text in _dates_of(doc.item, start, end) if start <= end else []:
@@ -432,6 +431,22 @@ _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam"
 _ROUTINE = frozenset(
     "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay".split()
 )
+
+
+def _main_place(named: Counter[str], locality: str | None) -> str | None:
+    """The place a plan names most often besides its own locality: the province it is in."""
+    others = [(count, place) for place, count in named.items() if place != fold(locality or "")]
+    return max(others)[1] if others else None
+
+
+def _asked_frequencies(folded: str) -> set[str]:
+    """The report frequencies a question names: 'báo cáo quý' → {'quarterly'}."""
+    return {freq for pattern, freq in _ASKED_FREQ if pattern.search(folded)}
+
+
+def _recurs_as(item: ItemRecord, frequencies: set[str]) -> bool:
+    """Whether the item repeats at one of `frequencies`; any item when none is asked."""
+    return not frequencies or (item.recurrence or {}).get("freq") in frequencies
 
 
 def _best(
@@ -471,18 +486,19 @@ def _listing(docs: list[_Doc], wanted: set[str], today: date) -> Answer:
     """A list question's answer: one short line per item, the asked-for fact first."""
     if "target" in wanted and any(d.item.kind == "target" for d in docs):
         docs = [d for d in docs if d.item.kind == "target"]
-    lines: dict[str, _Doc] = {}
+    lines: dict[str, tuple[_Doc, str]] = {}
     for doc in docs:
         line = _list_line(doc.item, wanted, today)
-        lines.setdefault(fold(line), doc)
+        lines.setdefault(fold(line), (doc, line))
         if len(lines) == MAX_LINES:
             break
     if not lines:
         return Answer(False, NOT_FOUND)
     cite_room = 160
-    chosen = list(lines.values())[: (MAX_ANSWER - cite_room) // LIST_LINE]
+    listed = list(lines.values())[: (MAX_ANSWER - cite_room) // LIST_LINE]
     if "deadline" in wanted:
-        chosen.sort(key=lambda d: d.item.due_on or date.max)
+        listed.sort(key=lambda entry: entry[0].item.due_on or date.max)
+    chosen = [doc for doc, _ in listed]
     places: dict[str, list[str]] = defaultdict(list)
     for doc in chosen:
         section = _section(doc.item.section)
@@ -493,12 +509,8 @@ def _listing(docs: list[_Doc], wanted: set[str], today: date) -> Answer:
     several = len(places) > 1
     room = (MAX_ANSWER - len(cite) - 2) // len(chosen) - 1
     body = "\n".join(
-        shorten(
-            f"• {(d.plan.locality + ': ') if several and d.plan.locality else ''}"
-            f"{_list_line(d.item, wanted, today)}",
-            room,
-        )
-        for d in chosen
+        shorten(f"• {(d.plan.locality + ': ') if several and d.plan.locality else ''}{line}", room)
+        for d, line in listed
     )
     sources = tuple(
         Source(d.plan.display_name, d.item.section, shorten(d.item.text, 200)) for d in chosen

@@ -77,6 +77,6 @@ class PlaceNames:
             found.append(name)
         return found
 
-    def mentioned(self, texts: Iterable[str]) -> set[str]:
-        """The places any of `texts` names (folded keys): a plan naming a place covers it."""
-        return {match.group(1) for text in texts for match in self._folded.finditer(fold(text))}
+    def mentioned(self, text: str) -> list[str]:
+        """The places `text` names, as folded keys, once per mention."""
+        return [match.group(1) for match in self._folded.finditer(fold(text.replace("-", " ")))]
