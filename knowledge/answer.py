@@ -261,7 +261,8 @@ class AnswerEngine:
         about_plan = wanted & {"meta", "signer"} and not wanted & {"upcoming", "contact"}
         if about_plan and scope is not None:
             return _about([p for p in self.plans if p.id in scope], "signer" in wanted)
-        kept = {"budget"} if {"lead", "budget"} <= wanted else set()  # "ai bố trí kinh phí"
+        arranging = {"lead", "budget"} <= wanted and "count" not in wanted  # "ai bố trí kinh phí"
+        kept = {"budget"} if arranging else set()
         wanted -= kept
         period = _period(rest, today)
         subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)), keep=kept)

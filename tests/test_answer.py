@@ -300,3 +300,8 @@ def test_a_plan_is_chosen_by_the_province_it_belongs_to(engine: AnswerEngine) ->
         plan="quang binh",
     )
     assert answer.answered and says(answer, "Tuyên Hoá", "15/06/2024")
+
+
+def test_how_much_and_who_together_get_both(engine: AnswerEngine) -> None:
+    answer = engine.ask("kho học liệu ở Nha Trang kinh phí bao nhiêu, đơn vị nào chủ trì", TODAY)
+    assert answer.answered and says(answer, "1.184 triệu", "Chủ trì: Phòng GDĐT")
