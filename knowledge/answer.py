@@ -51,6 +51,7 @@ _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
     (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
 )
+_PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
 _QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao|du kien)\b")
 # Asking the bot to do something ("gửi giúp em báo cáo") rather than asking about the plans.
 _REQUEST = re.compile(
@@ -143,11 +144,12 @@ class AnswerEngine:
         self._place_pattern = re.compile(
             r"(?<![\w/])(" + "|".join(map(re.escape, keys)) + r")(?![\w/])" if keys else r"(?!)"
         )
-        self._plan_words = {
-            p.id: set(syllables(expand(fold(" ".join(filter(None, [p.issuer, p.title]))))))
-            | _GENERIC
+        named_as = {
+            p.id: syllables(expand(fold(" ".join(filter(None, [p.issuer, p.title])))))
             for p in self.plans
         }
+        self._plan_words = {plan: set(words) | _GENERIC for plan, words in named_as.items()}
+        self._title_pairs = {plan: set(itertools.pairwise(w)) for plan, w in named_as.items()}
         self._spelled_keys = [key for key in keys if " " in key and len(key) >= 7]
         named = {
             plan.id: Counter(
@@ -340,13 +342,25 @@ class AnswerEngine:
             return []
         weights = {w: self.index.idf(w) for w in set(content)}
         total = sum(weights.values()) or 1.0
+        # Words naming the plan ("kế hoạch CĐS ngành GD"), unless the plan asked about is one to
+        # be written ("gửi kế hoạch CĐS"): the plan's title holds them for every item.
+        pairs = [] if _PRODUCED_PLAN.search(" ".join(words)) else list(itertools.pairwise(words))
+        titled: dict[int, set[str]] = {}
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
             if fit == 0 or (len(weights) >= 2 and not match.paired):
                 continue
-            coverage = match.covered / total
+            if doc.plan.id not in titled:
+                named = self._title_pairs[doc.plan.id]
+                titled[doc.plan.id] = {w for p in pairs if p in named for w in p if w in weights}
+            by_title = sum(
+                weights[word]
+                for word in titled[doc.plan.id]
+                if not self.index.holds(word, match.doc)
+            )
+            coverage = (match.covered + by_title) / total
             if period and (doc.item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]:
                 coverage = max(coverage, min(1.0, 2 * coverage))
             ranked.append((match.score * fit * (0.5 + coverage), coverage, doc))

@@ -43,7 +43,7 @@ _DOC_REF = re.compile(r"\d+[\w./&-]*/[\w./&-]+\s+ngay\s*$")
 _BEFORE = re.compile(
     r"(truoc|cham nhat|han chot|han|khong muon hon|den het|hoan thanh)\s*(ngay|trong|vao)?\s*$"
 )
-_WITHIN = re.compile(r"(trong|vao|cuoi|dau)\s*$")
+_WITHIN = re.compile(r"(trong|vao|cuoi)\s*$")
 _ONGOING = re.compile(r"cac nam tiep theo|thuong xuyen|hang ngay|lien tuc")
 _MILESTONE_SPLIT = re.compile(r"(?:^|\n|\s)[-+•]\s+(?=(?:quy|thang|nam|ngay|hoc ky|truoc|\d))")
 

@@ -49,7 +49,8 @@ _PARTNER = re.compile(
     re.IGNORECASE,
 )
 _REPORT_TO = re.compile(
-    r"(?:báo cáo|gửi)[^.;]*?\bvề\s+(.+?)(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc)\b|[.;,]|$)"
+    r"(?:báo cáo|gửi)[^.;]*?\bvề\s+(.+?)"
+    r"(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc|như sau)\b|[.;,:]|$)"
     r"(\s*\(qua[^)]*\))?",
     re.IGNORECASE,
 )
@@ -57,6 +58,16 @@ _HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
 _MAY_BE_DATED = re.compile(r"\d|hoc ky")
 _MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
+# Headings under "Tổ chức thực hiện" that name a topic, not the unit the section assigns.
+_TOPIC_HEADING = re.compile(
+    r"^(che do|bao cao|kinh phi|tien do|thoi gian|thong tin|kiem tra|khen thuong|dieu khoan"
+    r"|hieu luc|lo trinh|phan cong|to chuc thuc hien)\b"
+)
+# "Các Phòng GDĐT, các trường THPT thực hiện chế độ báo cáo về Sở như sau:" — who the
+# bullets after it are for.
+_LEAD_IN = re.compile(
+    r"^(.{3,150}?)\s+(?:thực hiện|gửi|nộp|báo cáo|có trách nhiệm|định kỳ)\b.*:$", re.IGNORECASE
+)
 _FUZZY_SAME = 88
 
 
@@ -69,6 +80,7 @@ class _Para:
     title: str
     zone: str
     actor: str | None
+    destination: str | None = None  # where its lead-in sends reports, if it names no place
 
 
 @dataclass
@@ -94,6 +106,7 @@ class _Walker:
     joinable: bool = False
     builder: TableBuilder | None = None
     money_factor: float = 1.0
+    lead_in: _Para | None = None
 
     def feed(self, block: Block) -> None:
         if isinstance(block, Row):
@@ -124,6 +137,7 @@ class _Walker:
         if heading is not None:
             self._push(heading)
             self.joinable = False
+            self.lead_in = None
             if _heading_has_content(heading.rank, text):
                 self._content(_strip_number(text))
             return
@@ -136,6 +150,11 @@ class _Walker:
             self.paras[-1].text = f"{self.paras[-1].text} {text}"
         else:
             self._content(text)
+            lead_in = _LEAD_IN.match(text) if self.zone == "organize" else None
+            unit = lead_in and lead_in.group(1)
+            self.lead_in = self.paras[-1] if unit and _UNIT_START.match(fold(unit)) else None
+            if self.lead_in and unit:
+                self.lead_in.actor = unit
 
     def _heading(self, text: str) -> _Heading | None:
         for pattern, rank in ((_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4)):
@@ -189,7 +208,11 @@ class _Walker:
 
     def _content(self, text: str) -> None:
         title = " › ".join(h.title for h in self.stack)
-        self.paras.append(_Para(text, self.path, title, self.zone, self.actor))
+        para = _Para(text, self.path, title, self.zone, self.actor)
+        if self.lead_in is not None:
+            para.actor = self.lead_in.actor
+            para.destination = _report_to(self.lead_in.text)
+        self.paras.append(para)
         self.joinable = True
 
     # --- appendices and tables ---------------------------------------------------------------
@@ -277,9 +300,11 @@ def _continues(previous: str, text: str) -> bool:
     return first.islower() or first in "(" or previous.rstrip()[-1:] not in _TERMINAL
 
 
-def _unit_name(title: str) -> str:
+def _unit_name(title: str) -> str | None:
     name = re.sub(r"^(?:đề nghị|giao)\s+", "", title, flags=re.IGNORECASE)
-    return name[0].upper() + name[1:] if name else name
+    if not name or _TOPIC_HEADING.match(fold(name)):
+        return None
+    return name[0].upper() + name[1:]
 
 
 def _sentence_case(text: str) -> str:
@@ -415,7 +440,7 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
                 "report" if reporting else "deadline",
                 recurrence=rule,
                 reporter=para.actor,
-                report_to=_report_to(text) if reporting else None,
+                report_to=(_report_to(text) or para.destination) if reporting else None,
                 applies_to=school_levels(para.actor or ""),
             )
         )

@@ -134,9 +134,23 @@ def intent_words(folded: str, keep: Collection[str] = ()) -> str:
     intents in `keep` stay, being the subject ("ai bố trí kinh phí")."""
     for name, cues in INTENTS.items():
         for cue in () if name in keep else cues:
-            folded = re.sub(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", " ", folded)
+            folded = _CUES[cue].sub(" ", folded)
     return folded
 
 
 def _has(folded: str, cue: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", folded) is not None
+    return _CUES[cue].search(folded) is not None
+
+
+def _cue_pattern(cue: str) -> re.Pattern[str]:
+    """A cue as a whole-word pattern; a syllable ending in i or y matches both spellings
+    ("ai kí" asks the same as "ai ký")."""
+    syllables = (
+        re.escape(word[:-1]) + "[iy]" if _FINAL_I_OR_Y.match(word) else re.escape(word)
+        for word in cue.split()
+    )
+    return re.compile(r"(?<!\w)" + " ".join(syllables) + r"(?!\w)")
+
+
+_FINAL_I_OR_Y = re.compile(r"^(?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)[iy]$")
+_CUES = {cue: _cue_pattern(cue) for cues in INTENTS.values() for cue in cues}

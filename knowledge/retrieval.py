@@ -89,6 +89,15 @@ class Bm25Index:
         hits = len(found[0]) if found is not None else len(self.counts.get(term, ()))
         return math.log(1 + (len(self.lengths) - hits + 0.5) / (hits + 0.5))
 
+    def holds(self, term: str, doc: int) -> bool:
+        """Whether the document contains the term (postings are in document order)."""
+        found = self.postings.get(term)
+        if found is None:
+            return False
+        ids = found[0]
+        at = int(np.searchsorted(ids, doc))
+        return at < len(ids) and int(ids[at]) == doc
+
     def repair(self, words: list[str]) -> list[str]:
         """Replace syllables the plans never use by the closest one they do."""
         fixed = []

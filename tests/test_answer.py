@@ -297,3 +297,20 @@ def test_a_plan_is_chosen_by_the_province_it_belongs_to(engine: AnswerEngine) ->
 def test_how_much_and_who_together_get_both(engine: AnswerEngine) -> None:
     answer = engine.ask("kho học liệu ở Nha Trang kinh phí bao nhiêu, đơn vị nào chủ trì", TODAY)
     assert answer.answered and says(answer, "1.184 triệu", "Chủ trì: Phòng GDĐT")
+
+
+def test_words_naming_the_plan_need_not_be_repeated_by_the_item(engine: AnswerEngine) -> None:
+    """'kế hoạch CĐS ngành GD' is the plan's title, which every item of it falls under."""
+    question = "email hỏi về kế hoạch ứng dụng cntt chuyển đổi số của sở gd hải phòng"
+    assert says(engine.ask(question, TODAY), "vanphongsgd@haiphong.edu.vn")
+
+
+def test_a_plan_the_schools_must_write_is_not_the_plan_asked_about(engine: AnswerEngine) -> None:
+    assert not engine.ask(
+        "tuyen hoa han truong gui ke hoach cds ve phong la ngay nao", TODAY
+    ).answered
+
+
+def test_i_and_y_spellings_ask_the_same(engine: AnswerEngine) -> None:
+    answer = engine.ask("ai kí kế hoạch cđs ngành gd Tuyên Hóa 2024", TODAY)
+    assert says(answer, "Người ký: Hồ Trung Tuyên")

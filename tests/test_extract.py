@@ -421,3 +421,24 @@ def test_a_report_due_on_a_day_of_the_last_month_of_each_quarter_recurs_quarterl
     assert [r.recurrence["rrule"] for r in reports if r.recurrence] == [
         "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=18"
     ]
+
+
+def test_bullets_after_a_lead_in_report_for_the_units_it_names() -> None:
+    """A heading naming a topic ('Chế độ báo cáo') is nobody's unit; the sentence leading
+    into the bullets says who reports and where to."""
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:",
+        "2. Chế độ báo cáo\n\nCác trường THCS, Trung tâm GDNN-GDTX thực hiện chế độ báo cáo"
+        " về Phòng GDĐT (qua bộ phận CNTT) như sau:\n"
+        "+ Báo cáo tiến độ hằng tháng: trước ngày 18 hằng tháng;\n"
+        "+ Báo cáo sơ kết 6 tháng đầu năm 2026: trước ngày 16/6/2026.\n\nNơi nhận:",
+    )
+    facts = extract_plan(text_to_blocks(text))
+    monthly = item_with(facts, "report", "Báo cáo tiến độ hằng tháng: trước ngày 18")
+    assert monthly.reporter == "Các trường THCS, Trung tâm GDNN-GDTX"
+    assert monthly.report_to == "Phòng GDĐT (qua bộ phận CNTT)"
+    review = [i for i in facts.items if i.text.startswith("Báo cáo sơ kết 6 tháng")]
+    assert [(i.kind, i.due and i.due.on, i.lead) for i in review] == [
+        ("deadline", date(2026, 6, 16), "Các trường THCS, Trung tâm GDNN-GDTX")
+    ]
+    assert all(i.lead != "Chế độ báo cáo" for i in facts.items)
