@@ -22,8 +22,9 @@ from rapidfuzz import fuzz, process
 from knowledge.contacts import contact_details
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
+from knowledge.measures import school_levels
 from knowledge.places import PlaceNames
-from knowledge.retrieval import Bm25Index, syllables
+from knowledge.retrieval import Bm25Index, syllables, terms
 from knowledge.store import ItemRecord, PlanRecord, item_dates
 from knowledge.text import fold, nfc, shorten, vn_number
 
@@ -52,14 +53,21 @@ _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
 )
 _PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
-_QUESTION_PHRASES = re.compile(r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao|du kien)\b")
+_QUESTION_PHRASES = re.compile(
+    r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao|du kien|chu y|luu y|quan tam"
+    r"|it nhat|toi thieu|toi da|nhieu nhat|phai dat|dat duoc)\b"
+)
 # Asking the bot to do something ("gửi giúp em báo cáo") rather than asking about the plans.
 _REQUEST = re.compile(
     r"\b(?:gui|nop|dat|lam|viet|soan|dien|nhap|goi|nhan tin|in)"
     r" (?:giup|ho|dum|gium)(?: (?:em|minh|toi|anh|chi|con))?\b"
     r"|\b(?:giup|ho|dum|gium) (?:em|minh|toi|anh|chi|con) (?:gui|nop|dat|lam|viet|soan|dien|nhap)\b"
+    r"|^(?:dich|soan|viet|lam|tao|lap|ve|sua|tom tat|gui|nop|dat|dien|nhap|goi|in|chuyen|tinh)\b"
+    r"(?!.*\b(?:nao|dau|gi|bao nhieu|khi|ai|sao)\b).*\b(?:giup|ho|dum|gium)\b"
 )
 CANNOT_DO = "Mình chỉ trả lời câu hỏi về các kế hoạch, chưa làm thay việc này được."
+_NEXT_REPORT = re.compile(r"\bbao cao (?:thang|quy|nam) (?:toi|sau)\b")
+_RELATIVE = re.compile(r"\b(thang|quy|nam) (nay|toi|sau)\b")
 _FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
 NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
 SUGGEST = "Có phải bạn muốn hỏi về:"
@@ -204,6 +212,8 @@ class AnswerEngine:
             first, second = place.split()
             if first in STOPWORDS or second in STOPWORDS or place in self._plans_by_key:
                 continue
+            if intent_words(place).split() != [first, second]:
+                continue  # "gửi UBND phường hạn ngày nào": question words, not a place
             if f"{first}_{second}" not in self.index.postings:
                 return place
         return None
@@ -271,18 +281,17 @@ class AnswerEngine:
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         typed = syllables(subject)
-        words = self.index.repair(typed)
+        words = syllables(_QUESTION_PHRASES.sub(" ", " ".join(self.index.repair(typed))))
         content = [w for w in words if w not in STOPWORDS]
         specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
         if "upcoming" in wanted:  # "sắp tới có hạn gì" lists; "báo cáo tiến độ sắp tới" answers
             if not set(specific) - _ROUTINE:
                 return self._upcoming(scope, today, folded)
             wanted = (wanted - {"upcoming"}) | {"deadline"}
-            period = period or _current_period(folded, today)
-        if "list" in wanted and scope is not None and len(scope) == 1:
-            plan_words = self._plan_words[next(iter(scope))]
-            if set(specific) <= plan_words:  # "kể hết các chỉ tiêu của kế hoạch 45"
-                return self._whole_plan(next(iter(scope)), wanted, today)
+            period = period or _current_period(folded, today, ahead=False)
+        one_plan = scope is not None and len(scope) == 1
+        if "list" in wanted and one_plan and self._names_plan_only(specific, scope):
+            return self._whole_plan(next(iter(scope or ())), wanted, today)  # "kể hết … KH 45"
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
         allowed = None
@@ -290,9 +299,11 @@ class AnswerEngine:
             allowed = np.zeros(len(self.docs), dtype=bool)
             for plan_id in scope:
                 allowed[list(self.plan_docs[plan_id])] = True
-        if "budget" in wanted and "lead" not in wanted and not specific:
-            return _totals([p for p in self.plans if scope is None or p.id in scope])
-        asked = _asked_frequencies(rest)
+        if "budget" in wanted and "lead" not in wanted and self._names_plan_only(specific, scope):
+            plans = [p for p in self.plans if scope is None or p.id in scope]
+            if not specific or any(p.budget_million_vnd is not None for p in plans):
+                return _totals(plans)  # else a table's "Tổng cộng" row may hold it
+        asked = _asked_frequencies(folded)
         ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
             for entry in self._rank(words, content, allowed, wanted, period)
@@ -307,7 +318,14 @@ class AnswerEngine:
             close = [doc for _, coverage, doc in ranked if coverage >= floor]
             return _listing(close, wanted, today)
         chosen = _best(ranked, floor, wanted, period, scope)
-        return self._compose(chosen, wanted, period, today, set(content))
+        return self._compose(chosen, wanted, period, today, set(content) | set(terms(words)))
+
+    def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
+        """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
+        ngành GD Hà Tĩnh"), not anything in it."""
+        if not specific:
+            return True
+        return scope is not None and all(set(specific) <= self._plan_words[p] for p in scope)
 
     def _whole_plan(self, plan_id: int, wanted: set[str], today: date) -> Answer:
         """Every item of one plan of the kind a listing asks for, in the plan's order."""
@@ -411,25 +429,36 @@ class AnswerEngine:
         return Answer(True, text, sources)
 
     def _upcoming(self, scope: set[int] | None, today: date, folded: str) -> Answer:
+        first = today
         if "tuan sau" in folded or "tuan toi" in folded:
             end = today + timedelta(days=13 - today.weekday())
         elif "tuan nay" in folded:
             end = today + timedelta(days=6 - today.weekday())
         elif this := _current_period(folded, today):
+            # "quý tới có hạn gì" is next quarter; "báo cáo quý tới" may fall in this one
+            first = today if _NEXT_REPORT.search(folded) else max(today, this.start)
             end = this.end
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
         asked = _asked_frequencies(folded)
+        levels = set(school_levels(folded))  # "trường THPT bọn em": not the primary schools'
         found: dict[tuple[date, str], _Doc] = {}
         for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
+            if levels and doc.item.applies_to and not levels & set(doc.item.applies_to):
+                continue
             if not _recurs_as(doc.item, asked):
                 continue  # "báo cáo quý này": the quarterly reports only
-            start = max(today, doc.plan.in_force_from or today)
+            start = max(first, doc.plan.in_force_from or first)
             for due, text in _dates_of(doc.item, start, end) if start <= end else []:
-                found.setdefault((due, f"{doc.plan.locality}: {text}"), doc)
-        window = f"từ {_dmy(today)} đến {_dmy(end)}"
+                line = f"{doc.plan.locality}: {text}"
+                alike = (
+                    fuzz.token_set_ratio(fold(t), fold(line)) > 90 for d, t in found if d == due
+                )
+                if not any(alike):
+                    found[(due, line)] = doc  # a task and its appendix row once
+        window = f"từ {_dmy(first)} đến {_dmy(end)}"
         if not found:
             return Answer(True, f"Không có hạn nào {window}.")
         entries = sorted(found.items(), key=lambda pair: pair[0][0])[:5]
@@ -444,7 +473,8 @@ class AnswerEngine:
 _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
 # Words of "what is due soon" questions that name no particular task or report.
 _ROUTINE = frozenset(
-    "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay".split()
+    "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay"
+    " mam non tieu hoc trung co so pho thong".split()  # the asker's own school
 )
 
 
@@ -460,8 +490,11 @@ def _asked_frequencies(folded: str) -> set[str]:
 
 
 def _recurs_as(item: ItemRecord, frequencies: set[str]) -> bool:
-    """Whether the item repeats at one of `frequencies`; any item when none is asked."""
-    return not frequencies or (item.recurrence or {}).get("freq") in frequencies
+    """Whether the item repeats at one of `frequencies`, or is the contact line of such a
+    report ("báo cáo tháng gửi qua email nào"); any item when none is asked."""
+    if not frequencies or (item.recurrence or {}).get("freq") in frequencies:
+        return True
+    return item.kind == "contact" and bool(_asked_frequencies(fold(item.text)) & frequencies)
 
 
 def _best(
@@ -546,7 +579,7 @@ def _list_line(item: ItemRecord, wanted: set[str], today: date) -> str:
         if item.due_on:
             return f"{_dmy(item.due_on)} – {text}"
     if item.kind == "target" and item.measures:
-        return _measures(item)
+        return _measures(item, set())
     return text
 
 
@@ -606,15 +639,22 @@ def _section(section: str) -> str:
     return section if section.lower().startswith("phụ lục") else f"mục {section}"
 
 
-def _current_period(folded: str, today: date) -> _Period | None:
-    """The month, quarter or year a question calls "this one" ("tháng này", "quý này")."""
-    if "thang nay" in folded:
-        return _period(f"thang {today.month}/{today.year}", today)
-    if "quy nay" in folded:
-        return _period(f"quy {(today.month + 2) // 3}/{today.year}", today)
-    if "nam nay" in folded:
-        return _period(f"nam {today.year}", today)
-    return None
+def _current_period(folded: str, today: date, ahead: bool = True) -> _Period | None:
+    """The month, quarter or year a question calls "this one" ("tháng này", "quý này") or,
+    if `ahead`, "the next one" ("quý tới có hạn gì"; but "báo cáo quý tới" is the next
+    quarterly report, whichever quarter it falls in)."""
+    m = _RELATIVE.search(folded)
+    if m is None or (m.group(2) != "nay" and not ahead):
+        return None
+    unit, which = m.groups()
+    ahead = which != "nay"
+    if unit == "thang":
+        month = today.month + ahead
+        return _period(f"thang {(month - 1) % 12 + 1}/{today.year + (month - 1) // 12}", today)
+    if unit == "quy":
+        quarter = (today.month + 2) // 3 + ahead
+        return _period(f"quy {(quarter - 1) % 4 + 1}/{today.year + (quarter - 1) // 4}", today)
+    return _period(f"nam {today.year + ahead}", today)
 
 
 def _period(folded: str, today: date) -> _Period | None:
@@ -665,9 +705,16 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
     return fit
 
 
-def _measures(item: ItemRecord) -> str:
+def _measures(item: ItemRecord, asked: set[str]) -> str:
+    """The target's numbers, those whose subject holds most of the question's words first
+    ("cấp THPT" → the THPT figure of a target set per school level); after the first, a
+    subject is cut to what sets it apart ("…ở cấp THCS")."""
+    said = [set(terms(syllables(expand(fold(m.get("subject") or ""))))) for m in item.measures]
+    shared = set.intersection(*said) if said else set()
+    order = sorted(range(len(said)), key=lambda n: -len(asked & (said[n] - shared)))
+    measures = [item.measures[n] for n in order]
     parts: list[str] = []
-    for m in item.measures:
+    for m in measures:
         unit = m["unit"]
         number = (
             f"{vn_number(m['value'])}{unit}"
@@ -676,8 +723,15 @@ def _measures(item: ItemRecord) -> str:
         )
         amount = " ".join(p for p in (m.get("qualifier"), number) if p)
         subject = m.get("subject") or ""
-        repeated = parts and subject == item.measures[len(parts) - 1].get("subject")
-        parts.append(f"{amount} — {subject}" if subject and not repeated else amount)
+        if parts:
+            before = (measures[len(parts) - 1].get("subject") or "").split()
+            pairs = zip(before, subject.split(), strict=False)
+            same = sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], pairs))
+            if subject.split() == before:
+                subject = ""
+            elif same >= 4:
+                subject = "… " + " ".join(subject.split()[same:])
+        parts.append(f"{amount} — {subject}" if subject else amount)
     return "; ".join(parts)
 
 
@@ -747,7 +801,7 @@ def _fact(
     if "budget" in wanted and item.budget_million_vnd is not None:
         lines.append(f"Kinh phí: {vn_number(item.budget_million_vnd)} triệu đồng.")
     if ("target" in wanted or item.kind == "target") and item.measures:
-        lines.append(f"Chỉ tiêu: {_measures(item)}.")
+        lines.append(f"Chỉ tiêu: {_measures(item, asked)}.")
     if "lead" in wanted or not wanted:
         who = []
         if item.lead:

@@ -61,7 +61,8 @@ STOPWORDS = frozenset(
     """a ah cua va cac nhung la co cho trong ve theo duoc de voi tai o thi nay do mot nhu the
     nao gi nhieu khi ai dau nhi nhe vay oi ban minh em anh chi toi chung ta phai can nen
     se da dang roi chua khong ko k hay hoac ra vao len xuong tu den nua biet hoi xin giup lam
-    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao het xem""".split()
+    sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao het xem
+    ad admin bot bon chung""".split()
 )
 
 INTENTS: dict[str, tuple[str, ...]] = {
@@ -101,6 +102,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "upcoming": (
         "sap toi", "sap den", "thang nay", "tuan nay", "sap het", "gan toi", "tuan toi",
         "thang toi", "con han", "tuan sau", "thang sau", "lan toi", "ky toi", "quy nay",
+        "quy toi", "quy sau", "nam toi", "nam sau",
     ),
 }  # fmt: skip
 

@@ -117,9 +117,24 @@ class Bm25Index:
             if halves:  # two syllables typed without the space: "kiemtra"
                 fixed.extend(halves)
                 continue
+            swapped = self._transposed(word)
+            if swapped:  # two letters typed the wrong way round: "tir", "coa"
+                fixed.append(swapped)
+                continue
             best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75)
             fixed.append(best[0] if best else word)
         return fixed
+
+    def _transposed(self, word: str) -> str | None:
+        """The most used known word that `word` is with two neighbouring letters swapped."""
+        known = []
+        for at in range(len(word) - 1):
+            swapped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+            if swapped in STOPWORDS:
+                return swapped
+            if swapped in self.postings:
+                known.append((len(self.postings[swapped][0]), swapped))
+        return max(known)[1] if known else None
 
     def search(
         self,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.db import make_engine, migrate, session_factory
-from knowledge.answer import MAX_ANSWER, Answer, AnswerEngine
+from knowledge.answer import CANNOT_DO, MAX_ANSWER, Answer, AnswerEngine
 from knowledge.importer import import_file
 from knowledge.store import list_plans
 from knowledge.text import fold
@@ -314,3 +314,62 @@ def test_a_plan_the_schools_must_write_is_not_the_plan_asked_about(engine: Answe
 def test_i_and_y_spellings_ask_the_same(engine: AnswerEngine) -> None:
     answer = engine.ask("ai kí kế hoạch cđs ngành gd Tuyên Hóa 2024", TODAY)
     assert says(answer, "Người ký: Hồ Trung Tuyên")
+
+
+def test_letters_typed_the_wrong_way_round_are_repaired(engine: AnswerEngine) -> None:
+    answer = engine.ask("ai chu tir kho hoc lieu so dung chung ninh binh", TODAY)
+    assert says(answer, "Chủ trì: Phòng Công tác học sinh, sinh viên")
+    assert not engine.ask("hai phong bao coa thang gui truoc ngay nao", TODAY).answered
+
+
+def test_the_total_budget_of_a_plan_named_by_its_title(engine: AnswerEngine) -> None:
+    answer = engine.ask("kinh phí kế hoạch cđs của ubnd tp nha trang tổng là bao nhêiu", TODAY)
+    assert answer.text.startswith("Tổng kinh phí: 7.048 triệu đồng")
+
+
+def test_next_quarter_and_the_next_quarterly_report(engine: AnswerEngine) -> None:
+    """'quý tới có hạn gì' is the next quarter; 'báo cáo quý tới' is the next report."""
+    mid_august = date(2026, 8, 15)
+    next_quarter = engine.ask("quý tới tam chúc có hạn gì", mid_august)
+    assert says(next_quarter, "01/10/2026 đến 31/12/2026", "10/12/2026")
+    assert not says(next_quarter, "10/09/2026")
+    next_report = engine.ask("tam chúc báo cáo quý tới hạn ngày nào", mid_august)
+    assert next_report.text.index("10/09/2026") < next_report.text.index("10/12/2026")
+
+
+def test_an_upcoming_question_with_filler_words_lists_the_week(engine: AnswerEngine) -> None:
+    answer = engine.ask("tam chuc tuan nay co han gi ko ad", date(2026, 9, 7))
+    assert says(answer, "07/09/2026 đến 13/09/2026", "10/09/2026")
+
+
+def test_a_request_is_declined_even_when_its_verb_comes_first(engine: AnswerEngine) -> None:
+    request = engine.ask("dịch kế hoạch cđs của tam chúc sang tiếng anh giúp tôi", TODAY)
+    assert request.text == CANNOT_DO
+    question = engine.ask("gửi báo cáo quý về đâu giúp em với, tam chúc", TODAY)
+    assert says(question, "phòng Văn hoá - Xã hội")
+
+
+def test_the_figure_the_question_asks_about_comes_first(engine: AnswerEngine) -> None:
+    question = "tam chúc tối thiểu bao nhiêu % học sinh được tập huấn dạy học trên nền tảng số"
+    answer = engine.ask(question, TODAY)
+    assert answer.text.startswith("Chỉ tiêu: tối thiểu 65% — học sinh phổ thông")
+
+
+def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) -> None:
+    plan = tmp_path / "da-lat.md"
+    text = (Path(__file__).parent / "data" / "da-lat-2025-2026.md").read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace(
+            "trước ngày 25 hằng tháng;", "trước ngày 25 hằng tháng qua baocao@dalat.edu.vn;"
+        ),
+        encoding="utf-8",
+    )
+    db = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    migrate(db)
+    sessions = session_factory(db)
+    with sessions.begin() as session:
+        import_file(session, plan)
+    with sessions() as session:
+        engine = AnswerEngine(list_plans(session))
+        answer = engine.ask("Báo cáo tháng gửi Phòng GD Đà Lạt qua email nào ạ?", TODAY)
+    assert answer.text.startswith("Liên hệ: baocao@dalat.edu.vn")
