@@ -48,6 +48,7 @@ _PLACE = re.compile(
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
 _ASKED_FREQ = (
+    (re.compile(r"(?:bao cao|hang|moi) tuan\b"), "weekly"),
     (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
     (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
     (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
@@ -268,7 +269,7 @@ class AnswerEngine:
         unknown = self._unknown_name(question) or self._unknown_place(rest)
         if unknown:
             return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
-        folded = " ".join(self.index.repair(folded.split()))
+        folded = " ".join(self.index.repair(re.sub(r"[,;:!?()]", " ", folded).split()))
         wanted = intents(expand(folded))
         about_plan = wanted & {"meta", "signer"} and not wanted & {"upcoming", "contact"}
         if about_plan and scope is not None:
@@ -276,12 +277,19 @@ class AnswerEngine:
         arranging = {"lead", "budget"} <= wanted and "count" not in wanted  # "ai bố trí kinh phí"
         kept = {"budget"} if arranging else set()
         wanted -= kept
+        # "hạn ngày nào, gửi qua email nào": the date from its item, the email from the plan's
+        # contact paragraph
+        contact_too = {"contact", "deadline"} <= wanted
+        wanted -= {"contact"} if contact_too else set()
         period = _period(rest, today)
         subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)), keep=kept)
         if period is not None:
             subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
         typed = syllables(subject)
-        words = syllables(_QUESTION_PHRASES.sub(" ", " ".join(self.index.repair(typed))))
+        repaired = self.index.repair(typed)
+        if repaired != typed:  # a mistyped cue ("chu tir") is a cue once repaired
+            repaired = syllables(intent_words(" ".join(repaired), keep=kept))
+        words = syllables(_QUESTION_PHRASES.sub(" ", " ".join(repaired)))
         content = [w for w in words if w not in STOPWORDS]
         specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
         if "upcoming" in wanted:  # "sắp tới có hạn gì" lists; "báo cáo tiến độ sắp tới" answers
@@ -318,7 +326,26 @@ class AnswerEngine:
             close = [doc for _, coverage, doc in ranked if coverage >= floor]
             return _listing(close, wanted, today)
         chosen = _best(ranked, floor, wanted, period, scope)
-        return self._compose(chosen, wanted, period, today, set(content) | set(terms(words)))
+        answer = self._compose(chosen, wanted, period, today, set(content) | set(terms(words)))
+        return self._with_contact(answer, chosen[0], words, content) if contact_too else answer
+
+    def _with_contact(
+        self, answer: Answer, doc: _Doc, words: list[str], content: list[str]
+    ) -> Answer:
+        """The answer with the phone or email of the answered plan that best fits the question."""
+        own = np.zeros(len(self.docs), dtype=bool)
+        own[list(self.plan_docs[doc.plan.id])] = True
+        ranked = self._rank(words, content, own, {"contact"}, None)
+        if not ranked:
+            return answer
+        contact = ranked[0][2]
+        line = f"Liên hệ: {'; '.join(contact_details(contact.item.text))}."
+        first, rest = answer.text.split("\n", 1)
+        source = Source(
+            doc.plan.display_name, contact.item.section, shorten(contact.item.text, 200)
+        )
+        text = shorten(f"{first}\n{line}\n{rest}", MAX_ANSWER)
+        return Answer(True, text, (*answer.sources, source))
 
     def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
         """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
@@ -364,11 +391,15 @@ class AnswerEngine:
         # be written ("gửi kế hoạch CĐS"): the plan's title holds them for every item.
         pairs = [] if _PRODUCED_PLAN.search(" ".join(words)) else list(itertools.pairwise(words))
         titled: dict[int, set[str]] = {}
+        few = len(set(weights) - _GENERIC) < 4
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
-            if fit == 0 or (len(weights) >= 2 and not match.paired):
+            # words matched one by one, none beside its neighbour, are chance unless all of
+            # four or more specific words match ("mạng LAN chuyển sang IPv6")
+            scattered = not match.paired and (few or match.covered < 0.9 * total)
+            if fit == 0 or (len(weights) >= 2 and scattered):
                 continue
             if doc.plan.id not in titled:
                 named = self._title_pairs[doc.plan.id]
@@ -684,7 +715,8 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
             return 0.0
         fit *= 2 if item.budget_million_vnd is not None else 1
     numberless = not (item.measures or item.budget_million_vnd is not None)
-    if "count" in wanted and numberless and not wanted & {"deadline", "budget", "lead", "meta"}:
+    asks_other = wanted & {"deadline", "budget", "lead", "meta", "contact"}
+    if "count" in wanted and numberless and not asks_other:
         return 0.0  # "bao nhiêu trường" is not answered by a text without a number
     if wanted & {"contact", "person"} and item.kind != "contact":
         return 0.0  # phones, emails and names of people are only in contact paragraphs

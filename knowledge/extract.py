@@ -31,7 +31,10 @@ _ARABIC = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
 _BULLET = re.compile(r"^[-+•–]\s*(\S.*)$")
 _APPENDIX = re.compile(r"^phu luc\s*(\d+|[ivx]+\b)?\s*[.:]?\s*(.*)$")
-_MONEY = re.compile(r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty)\s*dong")
+_MONEY = re.compile(
+    r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty)\s*dong"
+    r"|(\d{1,3}(?:\.\d{3}){2,})\s*(?:dong|d\b)"  # "2.557.000.000 đồng"
+)
 _NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 _TERMINAL = '.;:!?…"”)'
 _CLOSING = re.compile(
@@ -334,6 +337,8 @@ def _money(folded: str) -> float | None:
     m = _MONEY.search(folded)
     if m is None:
         return None
+    if m.group(3):
+        return _parse_number(m.group(3)) / 1e6
     return _parse_number(m.group(1)) * (1000.0 if m.group(2) == "ty" else 1.0)
 
 

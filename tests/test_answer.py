@@ -373,3 +373,39 @@ def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) 
         engine = AnswerEngine(list_plans(session))
         answer = engine.ask("Báo cáo tháng gửi Phòng GD Đà Lạt qua email nào ạ?", TODAY)
     assert answer.text.startswith("Liên hệ: baocao@dalat.edu.vn")
+
+
+def test_a_deadline_and_where_to_write_in_one_question(engine: AnswerEngine) -> None:
+    question = (
+        "phòng gd quận huyện ở hải phòng kiện toàn bộ phận phụ trách cntt chậm nhất ngày nào,"
+        " gửi qua email nào"
+    )
+    answer = engine.ask(question, TODAY)
+    assert answer.text.startswith("Hạn: 15/10/2024")
+    assert says(answer, "Liên hệ: 02253.842.445; vanphongsgd@haiphong.edu.vn")
+
+
+def test_every_word_matching_apart_still_finds_the_item(engine: AnswerEngine) -> None:
+    """'mạng LAN … chuyển sang IPv6' shares no word pair with the plan's wording."""
+    answer = engine.ask("mang LAN chuyen sang IPv6 o ninh binh phai hoan thanh khi nao", TODAY)
+    assert answer.text.startswith("Hạn: 31/12/2025")
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("sgd ninh binh bc nam han ngay nao", "10/12/2025"),
+        (
+            "ninh binh bao nhieu % hs trung hoc duoc trang bi ky nang so, phong nao theo doi",
+            "Chủ trì: Phòng GDTrH, GDNN&GDTX",
+        ),
+    ],
+)
+def test_office_shorthand_and_which_office_asks(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    assert says(engine.ask(question, TODAY), fact)
+
+
+def test_a_weekly_report_the_plan_does_not_set_is_not_answered(engine: AnswerEngine) -> None:
+    assert not engine.ask("ninh bình có báo cáo hằng tuần không, nộp thứ mấy", TODAY).answered

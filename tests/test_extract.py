@@ -442,3 +442,12 @@ def test_bullets_after_a_lead_in_report_for_the_units_it_names() -> None:
         ("deadline", date(2026, 6, 16), "Các trường THCS, Trung tâm GDNN-GDTX")
     ]
     assert all(i.lead != "Chế độ báo cáo" for i in facts.items)
+
+
+def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:",
+        "### IV. KINH PHÍ\n\nTổng kinh phí dự kiến: 2.557.000.000 đồng, trong đó ngân sách"
+        " huyện: 1.711 triệu đồng.\n\nNơi nhận:",
+    )
+    assert extract_plan(text_to_blocks(text)).budget_million_vnd == 2557
