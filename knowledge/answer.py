@@ -23,6 +23,15 @@ from knowledge.contacts import contact_details
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.measures import school_levels
+from knowledge.periods import (
+    Period,
+    asked_frequencies,
+    asks_next_report,
+    named_period,
+    recurs_as,
+    relative_period,
+    without_periods,
+)
 from knowledge.places import PlaceNames
 from knowledge.retrieval import Bm25Index, syllables, terms
 from knowledge.store import ItemRecord, PlanRecord, item_dates
@@ -39,19 +48,9 @@ LIST_LINE = 75  # the least room a listed item gets, in characters
 _RESPELL = 88  # rapidfuzz ratio from which two words are a plan's locality mistyped
 _PLACE_NAMES = PlaceNames()
 RERANKED = 400  # best-scoring documents weighed for what the question asks
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
-_MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
-_YEAR = re.compile(r"\bnam\s+(\d{4})\b")
 _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
-)
-_ASKED_FREQ = (
-    (re.compile(r"(?:bao cao|hang|moi) tuan\b"), "weekly"),
-    (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
-    (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
-    (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
 )
 _PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
 _QUESTION_PHRASES = re.compile(
@@ -67,9 +66,6 @@ _REQUEST = re.compile(
     r"(?!.*\b(?:nao|dau|gi|bao nhieu|khi|ai|sao)\b).*\b(?:giup|ho|dum|gium)\b"
 )
 CANNOT_DO = "Mình chỉ trả lời câu hỏi về các kế hoạch, chưa làm thay việc này được."
-_NEXT_REPORT = re.compile(r"\bbao cao (?:thang|quy|nam) (?:toi|sau)\b")
-_RELATIVE = re.compile(r"\b(thang|quy|nam) (nay|toi|sau)\b")
-_FREQ_OF_PERIOD = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
 NOT_FOUND = "Mình chưa tìm thấy thông tin này trong các kế hoạch đã nạp."
 SUGGEST = "Có phải bạn muốn hỏi về:"
 
@@ -104,14 +100,6 @@ class Answer:
             "answer": self.text,
             "sources": [vars(s) for s in self.sources],
         }
-
-
-@dataclass(frozen=True)
-class _Period:
-    kind: str
-    start: date
-    end: date
-    label: str
 
 
 @dataclass(frozen=True)
@@ -281,10 +269,10 @@ class AnswerEngine:
         # contact paragraph
         contact_too = {"contact", "deadline"} <= wanted
         wanted -= {"contact"} if contact_too else set()
-        period = _period(rest, today)
+        period = named_period(rest, today)
         subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)), keep=kept)
         if period is not None:
-            subject = _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", subject)))
+            subject = without_periods(subject)
         typed = syllables(subject)
         repaired = self.index.repair(typed)
         if repaired != typed:  # a mistyped cue ("chu tir") is a cue once repaired
@@ -296,7 +284,7 @@ class AnswerEngine:
             if not set(specific) - _ROUTINE:
                 return self._upcoming(scope, today, folded)
             wanted = (wanted - {"upcoming"}) | {"deadline"}
-            period = period or _current_period(folded, today, ahead=False)
+            period = period or relative_period(folded, today, next_too=False)
         one_plan = scope is not None and len(scope) == 1
         if "list" in wanted and one_plan and self._names_plan_only(specific, scope):
             return self._whole_plan(next(iter(scope or ())), wanted, today)  # "kể hết … KH 45"
@@ -311,11 +299,11 @@ class AnswerEngine:
             plans = [p for p in self.plans if scope is None or p.id in scope]
             if not specific or any(p.budget_million_vnd is not None for p in plans):
                 return _totals(plans)  # else a table's "Tổng cộng" row may hold it
-        asked = _asked_frequencies(folded)
+        asked = asked_frequencies(folded)
         ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
             for entry in self._rank(words, content, allowed, wanted, period)
-            if _recurs_as(entry[2].item, asked)
+            if recurs_as(entry[2].item, asked)
         ]
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
         bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
@@ -381,7 +369,7 @@ class AnswerEngine:
         content: list[str],
         allowed: np.ndarray | None,
         wanted: set[str],
-        period: _Period | None,
+        period: Period | None,
     ) -> list[tuple[float, float, _Doc]]:
         if not content:
             return []
@@ -410,7 +398,7 @@ class AnswerEngine:
                 if not self.index.holds(word, match.doc)
             )
             coverage = (match.covered + by_title) / total
-            if period and (doc.item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]:
+            if period and (doc.item.recurrence or {}).get("freq") == period.freq:
                 coverage = max(coverage, min(1.0, 2 * coverage))
             ranked.append((match.score * fit * (0.5 + coverage), coverage, doc))
         ranked.sort(key=lambda entry: -entry[0])
@@ -440,7 +428,7 @@ class AnswerEngine:
         self,
         docs: list[_Doc],
         wanted: set[str],
-        period: _Period | None,
+        period: Period | None,
         today: date,
         asked: set[str],
     ) -> Answer:
@@ -465,13 +453,13 @@ class AnswerEngine:
             end = today + timedelta(days=13 - today.weekday())
         elif "tuan nay" in folded:
             end = today + timedelta(days=6 - today.weekday())
-        elif this := _current_period(folded, today):
+        elif this := relative_period(folded, today):
             # "quý tới có hạn gì" is next quarter; "báo cáo quý tới" may fall in this one
-            first = today if _NEXT_REPORT.search(folded) else max(today, this.start)
+            first = today if asks_next_report(folded) else max(today, this.start)
             end = this.end
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
-        asked = _asked_frequencies(folded)
+        asked = asked_frequencies(folded)
         levels = set(school_levels(folded))  # "trường THPT bọn em": not the primary schools'
         found: dict[tuple[date, str], _Doc] = {}
         for doc in self.dated:
@@ -479,7 +467,7 @@ class AnswerEngine:
                 continue
             if levels and doc.item.applies_to and not levels & set(doc.item.applies_to):
                 continue
-            if not _recurs_as(doc.item, asked):
+            if not recurs_as(doc.item, asked):
                 continue  # "báo cáo quý này": the quarterly reports only
             start = max(first, doc.plan.in_force_from or first)
             for due, text in _dates_of(doc.item, start, end) if start <= end else []:
@@ -515,24 +503,11 @@ def _main_place(named: Counter[str], locality: str | None) -> str | None:
     return max(others)[1] if others else None
 
 
-def _asked_frequencies(folded: str) -> set[str]:
-    """The report frequencies a question names: 'báo cáo quý' → {'quarterly'}."""
-    return {freq for pattern, freq in _ASKED_FREQ if pattern.search(folded)}
-
-
-def _recurs_as(item: ItemRecord, frequencies: set[str]) -> bool:
-    """Whether the item repeats at one of `frequencies`, or is the contact line of such a
-    report ("báo cáo tháng gửi qua email nào"); any item when none is asked."""
-    if not frequencies or (item.recurrence or {}).get("freq") in frequencies:
-        return True
-    return item.kind == "contact" and bool(_asked_frequencies(fold(item.text)) & frequencies)
-
-
 def _best(
     ranked: list[tuple[float, float, _Doc]],
     floor: float,
     wanted: set[str],
-    period: _Period | None,
+    period: Period | None,
     scope: set[int] | None,
 ) -> list[_Doc]:
     """The items an answer is made of: the best one, and close ones that belong with it —
@@ -541,7 +516,7 @@ def _best(
     chosen: list[_Doc] = []
     seen_plans: set[int] = set()
     single_plan = scope is not None and len(scope) == 1
-    freq = _FREQ_OF_PERIOD[period.kind] if period else None
+    freq = period.freq if period else None
     for score, coverage, doc in ranked:
         if freq and not single_plan and (doc.item.recurrence or {}).get("freq") == freq:
             if doc.plan.id not in seen_plans and len(chosen) < 3:
@@ -670,44 +645,7 @@ def _section(section: str) -> str:
     return section if section.lower().startswith("phụ lục") else f"mục {section}"
 
 
-def _current_period(folded: str, today: date, ahead: bool = True) -> _Period | None:
-    """The month, quarter or year a question calls "this one" ("tháng này", "quý này") or,
-    if `ahead`, "the next one" ("quý tới có hạn gì"; but "báo cáo quý tới" is the next
-    quarterly report, whichever quarter it falls in)."""
-    m = _RELATIVE.search(folded)
-    if m is None or (m.group(2) != "nay" and not ahead):
-        return None
-    unit, which = m.groups()
-    ahead = which != "nay"
-    if unit == "thang":
-        month = today.month + ahead
-        return _period(f"thang {(month - 1) % 12 + 1}/{today.year + (month - 1) // 12}", today)
-    if unit == "quy":
-        quarter = (today.month + 2) // 3 + ahead
-        return _period(f"quy {(quarter - 1) % 4 + 1}/{today.year + (quarter - 1) // 4}", today)
-    return _period(f"nam {today.year + ahead}", today)
-
-
-def _period(folded: str, today: date) -> _Period | None:
-    if m := _QUARTER.search(folded):
-        quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
-        year = int(m.group(2)) if m.group(2) else today.year
-        start = date(year, quarter * 3 - 2, 1)
-        end = date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - timedelta(days=1)
-        roman = ["I", "II", "III", "IV"][quarter - 1]
-        return _Period("quarter", start, end, f"quý {roman}/{year}")
-    if (m := _MONTH.search(folded)) and 1 <= int(m.group(1)) <= 12:
-        month = int(m.group(1))
-        year = int(m.group(2)) if m.group(2) else today.year
-        end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        return _Period("month", date(year, month, 1), end, f"tháng {month}/{year}")
-    if (m := _YEAR.search(folded)) and "nam hoc" not in folded:
-        year = int(m.group(1))
-        return _Period("year", date(year, 1, 1), date(year, 12, 31), f"năm {year}")
-    return None
-
-
-def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
+def _fit(item: ItemRecord, wanted: set[str], period: Period | None) -> float:
     """How well an item can answer what is asked: 0 cannot, 1 neutral, more is better."""
     fit = 1.0
     if "budget" in wanted:
@@ -731,7 +669,7 @@ def _fit(item: ItemRecord, wanted: set[str], period: _Period | None) -> float:
     if "lead" in wanted:
         fit *= 2 if (item.lead or item.report_to) else 0.5
     if period is not None:  # a report of that frequency, or a deadline inside the period
-        matches = (item.recurrence or {}).get("freq") == _FREQ_OF_PERIOD[period.kind]
+        matches = (item.recurrence or {}).get("freq") == period.freq
         inside = item.due_on is not None and period.start <= item.due_on <= period.end
         fit *= 3 if matches else 2 if inside else 0.7 if period.kind != "year" else 1
     return fit
@@ -817,7 +755,7 @@ def _passage(text: str, asked: set[str], width: int = 160) -> str:
 
 
 def _fact(
-    item: ItemRecord, wanted: set[str], period: _Period | None, today: date, asked: set[str]
+    item: ItemRecord, wanted: set[str], period: Period | None, today: date, asked: set[str]
 ) -> str:
     """The answer's first lines: the asked-for fact, then what the item is about."""
     lines: list[str] = []
