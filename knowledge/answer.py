@@ -130,6 +130,9 @@ class AnswerEngine:
                 self.plan_docs[plan.id].add(self.index.add(syllables(folded)))
                 self.docs.append(_Doc(item, plan))
         self.index.freeze()
+        self._actors = [
+            _actor(expand(fold(d.item.lead or d.item.reporter or ""))) for d in self.docs
+        ]
         self.dated = [
             d for d in self.docs if d.item.due_on or d.item.recurrence or d.item.milestones
         ]
@@ -379,11 +382,14 @@ class AnswerEngine:
         # be written ("gửi kế hoạch CĐS"): the plan's title holds them for every item.
         pairs = [] if _PRODUCED_PLAN.search(" ".join(words)) else list(itertools.pairwise(words))
         titled: dict[int, set[str]] = {}
+        actor = _actor(" ".join(words))
         few = len(set(weights) - _GENERIC) < 4
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
+            if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
+                fit *= 1.3 if lead == actor else 0.85
             # words matched one by one, none beside its neighbour, are chance unless all of
             # four or more specific words match ("mạng LAN chuyển sang IPv6")
             scattered = not match.paired and (few or match.covered < 0.9 * total)
@@ -495,6 +501,21 @@ _ROUTINE = frozenset(
     "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay"
     " mam non tieu hoc trung co so pho thong".split()  # the asker's own school
 )
+
+
+# Who acts, by the first unit a text names: the schools, a district's Phòng or the Sở.
+_ACTORS = re.compile(
+    r"\b(?:(truong|co so giao duc|don vi truong hoc)|(phong giao duc)|(so giao duc|van phong so))\b"
+)
+
+_ACTOR_KINDS = ("school", "office", "department")
+
+
+def _actor(folded: str) -> str | None:
+    m = _ACTORS.search(folded)
+    if m is None:
+        return None
+    return next(kind for kind, found in zip(_ACTOR_KINDS, m.groups(), strict=True) if found)
 
 
 def _main_place(named: Counter[str], locality: str | None) -> str | None:

@@ -378,6 +378,7 @@ def _table_items(
                 budget_million_vnd=_parse_number(number.group()) * factor if number else None,
                 product=squash(source.get("product")) or None,
                 reporter=implementers if table.is_target_table and implementers else None,
+                report_to=_report_to(content),
                 milestones=milestones,
                 columns=record.columns,
             )

@@ -409,3 +409,14 @@ def test_office_shorthand_and_which_office_asks(
 
 def test_a_weekly_report_the_plan_does_not_set_is_not_answered(engine: AnswerEngine) -> None:
     assert not engine.ask("ninh bình có báo cáo hằng tuần không, nộp thứ mấy", TODAY).answered
+
+
+def test_the_schools_item_when_the_schools_ask(engine: AnswerEngine) -> None:
+    """The Sở and the schools both hold a 'sơ kết học kỳ 1'; 'của trường' picks the schools'."""
+    answer = engine.ask("han so ket hoc ky 1 cua truong", TODAY, plan="hai phong")
+    assert answer.text.startswith("Hạn: 20/01/2025")
+
+
+def test_more_office_shorthand(engine: AnswerEngine) -> None:
+    question = "HP yêu cầu bao nhiêu % CSGD thực hiện đủ các phân hệ phần mềm quản lý trường học?"
+    assert engine.ask(question, TODAY).text.startswith("Chỉ tiêu: 100% — cơ sở giáo dục")

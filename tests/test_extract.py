@@ -206,6 +206,16 @@ def test_hai_phong_district_offices_send_it_figures_by_20_october() -> None:
     assert body and body[0].lead == "Các phòng Giáo dục và Đào tạo quận, huyện"
 
 
+def test_an_appendix_row_says_where_its_report_goes() -> None:
+    rows = [
+        (i.section, i.report_to)
+        for i in items(plan("hai-phong-2024-2025"), "task", "Phụ lục")
+        if "Công bố mức độ CDS của các đơn vị" in i.text
+    ]
+    assert ("Phụ lục, TT I", "Bộ GDĐT") in rows
+    assert ("Phụ lục, TT II.5", "Sở GDĐT") in rows
+
+
 def test_hai_phong_appendix_groups_rows_under_their_units() -> None:
     facts = plan("hai-phong-2024-2025")
     rows = items(facts, "task", "Phụ lục")
