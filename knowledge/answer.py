@@ -52,6 +52,7 @@ _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
 _PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
 _QUESTION_PHRASES = re.compile(
     r"\b(?:bao nhieu|bao lau|the nao|la gi|o dau|ra sao|du kien|chu y|luu y|quan tam"
@@ -376,18 +377,24 @@ class AnswerEngine:
     ) -> list[tuple[float, float, _Doc]]:
         if not content:
             return []
-        weights = {w: self.index.idf(w) for w in set(content)}
-        total = sum(weights.values()) or 1.0
+        # a year picks the plan or the period (both weighed elsewhere), not the item
+        weights = {w: self.index.idf(w) for w in set(content) if not _A_YEAR.fullmatch(w)}
+        if not weights:
+            return []
+        total = sum(weights.values())
         # Words naming the plan ("kế hoạch CĐS ngành GD"), unless the plan asked about is one to
         # be written ("gửi kế hoạch CĐS"): the plan's title holds them for every item.
         pairs = [] if _PRODUCED_PLAN.search(" ".join(words)) else list(itertools.pairwise(words))
         titled: dict[int, set[str]] = {}
         actor = _actor(" ".join(words))
+        levels = set(school_levels(" ".join(words)))
         few = len(set(weights) - _GENERIC) < 4
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
+            if levels and doc.item.applies_to and not levels & set(doc.item.applies_to):
+                continue  # "học bạ số THPT" is not answered by the THCS target
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
                 fit *= 1.3 if lead == actor else 0.85
             # words matched one by one, none beside its neighbour, are chance unless all of
@@ -783,7 +790,7 @@ def _fact(
     if item.kind == "contact":
         lines.append(f"Liên hệ: {'; '.join(contact_details(item.text))}.")
     if period is not None and item.recurrence:
-        dates = occurrences(item.recurrence, period.start, period.end)
+        dates = occurrences(item.recurrence, *_reporting_window(item.recurrence, period))
         if dates:
             rule = item.recurrence.get("text", "")
             lines.append(f"Hạn báo cáo {period.label}: {_dmy(dates[0])} ({rule}).")
@@ -817,6 +824,14 @@ def _fact(
         lines.insert(0 if "deadline" in wanted else len(lines), due)
     lines.append(f"Nội dung: {_passage(item.text, asked)}")
     return "\n".join(lines)
+
+
+def _reporting_window(rule: dict[str, object], period: Period) -> tuple[date, date]:
+    """When the report for `period` falls due: within it, or in the next quarter for a
+    report due "trong tháng đầu quý sau"."""
+    if rule.get("after_period"):
+        return period.end + timedelta(days=1), period.end + timedelta(days=92)
+    return period.start, period.end
 
 
 def _dates_of(item: ItemRecord, start: date, end: date) -> list[tuple[date, str]]:

@@ -183,11 +183,11 @@ _MONTHLY_BEFORE = re.compile(r"(?:truoc|vao)\s+ngay\s+(\d{1,2})\s+(?:hang|moi)\s
 _QUARTERLY = re.compile(r"(?:hang|moi)\s+quy\b|(?<=\()\s*quy\b")
 _QUARTER_DAY = re.compile(
     r"\W{0,3}(?:\(|,)?\s*(?:truoc|vao|cham nhat)?\s*(?:ngay\s*)?(\d{1,2})\s+(?:cua\s+)?"
-    r"thang\s+(cuoi|dau|giua|thu\s+[123])\s+(?:cua\s+)?quy"
+    r"thang\s+(cuoi|dau|giua|thu\s+[123])\s+(?:cua\s+)?quy(\s+(?:sau|tiep theo|ke tiep))?"
 )
 _QUARTER_DAY_ANYWHERE = re.compile(
     r"(?:truoc|vao|cham nhat)\s+(?:ngay\s*)?(\d{1,2})\s+(?:cua\s+)?"
-    r"thang\s+(cuoi|dau|giua)\s+(?:cua\s+)?quy"
+    r"thang\s+(cuoi|dau|giua)\s+(?:cua\s+)?quy(\s+(?:sau|tiep theo|ke tiep))?"
 )
 _YEARLY = re.compile(r"(?:hang|moi)\s+nam\b|\bnam(?=\s*\(\s*(?:truoc|vao|cham))")
 _YEAR_DAY = re.compile(
@@ -253,15 +253,17 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
         end = detail.end() if detail else m.end()
         if detail and claim(m.start(), end):
             wording = text[m.start() : end]
-            day, which = int(detail.group(1)), detail.group(2)
-            rules.append((m.start(), _quarter_rule(day, which, wording, before_at(m.end()))))
+            day, which, after = int(detail.group(1)), detail.group(2), bool(detail.group(3))
+            rule = _quarter_rule(day, which, wording, before_at(m.end()), after)
+            rules.append((m.start(), rule))
         elif not detail and claim(m.start(), m.end()):
             rrule = "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"
             rules.append((m.start(), _rule("quarterly", rrule, text[m.start() : m.end()], False)))
     for m in _QUARTER_DAY_ANYWHERE.finditer(folded):
         if claim(m.start(), m.end()):
             wording = text[m.start() : m.end()]
-            rules.append((m.start(), _quarter_rule(int(m.group(1)), m.group(2), wording, True)))
+            rule = _quarter_rule(int(m.group(1)), m.group(2), wording, True, bool(m.group(3)))
+            rules.append((m.start(), rule))
     for m in _MONTHLY_BEFORE.finditer(folded):
         if claim(m.start(), m.end()):
             day = int(m.group(1))
@@ -316,11 +318,18 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
     return [r for _, r in ordered if r.get("day") or r["freq"] not in detailed or r.get("month")]
 
 
-def _quarter_rule(day: int, which: str, text: str, before: bool) -> dict[str, object]:
+def _quarter_rule(
+    day: int, which: str, text: str, before: bool, after: bool = False
+) -> dict[str, object]:
+    """A quarterly report; `after`: it is due in the quarter after the one it reports on
+    ("trước ngày 05 của tháng đầu quý sau")."""
     month_of_quarter = {"dau": 1, "giua": 2, "cuoi": 3}.get(which) or int(which.split()[-1])
     months = ",".join(str(q * 3 - 3 + month_of_quarter) for q in range(1, 5))
     rrule = f"FREQ=YEARLY;BYMONTH={months};BYMONTHDAY={day}"
-    return _rule("quarterly", rrule, text, before, day=day, month_of_quarter=month_of_quarter)
+    extra = {"after_period": True} if after else {}
+    return _rule(
+        "quarterly", rrule, text, before, day=day, month_of_quarter=month_of_quarter, **extra
+    )
 
 
 def _yearly(day: int | None, month: int, text: str, before: bool) -> dict[str, object]:

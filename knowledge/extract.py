@@ -62,6 +62,9 @@ _MAY_BE_DATED = re.compile(r"\d|hoc ky")
 _MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
 # Headings under "Tổ chức thực hiện" that name a topic, not the unit the section assigns.
+_CLAUSE_UNIT = re.compile(
+    r"^(?:[^:]{0,40}:\s*)?(.{3,80}?),?\s+(?:tổng hợp|báo cáo|gửi|nộp|thực hiện)\b", re.IGNORECASE
+)
 _TOPIC_HEADING = re.compile(
     r"^(che do|bao cao|kinh phi|tien do|thoi gian|thong tin|kiem tra|khen thuong|dieu khoan"
     r"|hieu luc|lo trinh|phan cong|to chuc thuc hien)\b"
@@ -445,7 +448,7 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
             item(
                 "report" if reporting else "deadline",
                 recurrence=rule,
-                reporter=para.actor,
+                reporter=_clause_unit(text, str(rule["text"])) or para.actor,
                 report_to=(_report_to(text) or para.destination) if reporting else None,
                 applies_to=school_levels(para.actor or ""),
             )
@@ -459,6 +462,17 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
     if not found and para.zone not in ("goals", "aims"):
         found.append(item("task", applies_to=school_levels(text)))
     return found
+
+
+def _clause_unit(text: str, wording: str) -> str | None:
+    """The unit that opens the clause holding a schedule, when one sentence gives several
+    ("các trường báo cáo trước ngày 15 …; Phòng GDĐT tổng hợp, báo cáo … tháng đầu quý sau")."""
+    at = text.find(wording)
+    if at < 0:
+        return None
+    clause = re.split(r"[;.]\s+", text[:at])[-1]
+    m = _CLAUSE_UNIT.match(clause)
+    return squash(m.group(1)) if m and _UNIT_START.match(fold(m.group(1))) else None
 
 
 def _contact(para: _Para) -> Item:

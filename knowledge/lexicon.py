@@ -61,6 +61,7 @@ ABBREVIATIONS = {
     "bn": "bao nhieu",
     "trc": "truoc",
     "hk": "hoc ky",
+    "kq": "ket qua",
 }
 _ABBREVIATION = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w&])")
 
@@ -123,11 +124,14 @@ def spell_out_ai(text: str) -> str:
 _SEMESTER = re.compile(r"(?<![\w&])hk\s*(ii|i|[12])(?!\w)")
 # "học kỳ I" and "học kỳ 1", "quý IV" and "quý 4" are the same period: one spelling for both.
 _NUMBERED = re.compile(r"\b(hoc ky|quy) (iv|iii|ii|i)\b")
+# Loanwords written as one word or two ("ti vi" and "tivi"): one spelling for both.
+_JOINED = re.compile(r"\b(?:ti vi|e[- ]mail|wi[- ]fi|web site|on[- ]line)\b")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
 def expand(folded: str) -> str:
     """Spell out the abbreviations of a folded text ('han bc cds' → '… chuyen doi so')."""
+    folded = _JOINED.sub(lambda m: m.group(0).replace(" ", "").replace("-", ""), folded)
     folded = _SEMESTER.sub(r"hoc ky \1", folded)
     folded = _NUMBERED.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", folded)
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
@@ -142,8 +146,8 @@ def intents(folded: str) -> set[str]:
 def intent_words(folded: str, keep: Collection[str] = ()) -> str:
     """The question with its intent cues removed, leaving the subject words; the cues of the
     intents in `keep` stay, being the subject ("ai bố trí kinh phí")."""
-    for name, cues in INTENTS.items():
-        for cue in () if name in keep else cues:
+    for cue in _LONGEST_FIRST:  # "hạn chót" goes whole, not as "hạn" leaving "chót"
+        if _INTENT_OF[cue] not in keep:
             folded = _CUES[cue].sub(" ", folded)
     return folded
 
@@ -164,3 +168,5 @@ def _cue_pattern(cue: str) -> re.Pattern[str]:
 
 _FINAL_I_OR_Y = re.compile(r"^(?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)[iy]$")
 _CUES = {cue: _cue_pattern(cue) for cues in INTENTS.values() for cue in cues}
+_INTENT_OF = {cue: name for name, cues in INTENTS.items() for cue in cues}
+_LONGEST_FIRST = sorted(_INTENT_OF, key=len, reverse=True)

@@ -355,24 +355,40 @@ def test_the_figure_the_question_asks_about_comes_first(engine: AnswerEngine) ->
     assert answer.text.startswith("Chỉ tiêu: tối thiểu 65% — học sinh phổ thông")
 
 
-def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) -> None:
+def da_lat_engine(tmp_path: Path, old: str, new: str) -> AnswerEngine:
+    """An engine over the Đà Lạt test plan with one passage rewritten."""
     plan = tmp_path / "da-lat.md"
     text = (Path(__file__).parent / "data" / "da-lat-2025-2026.md").read_text(encoding="utf-8")
-    plan.write_text(
-        text.replace(
-            "trước ngày 25 hằng tháng;", "trước ngày 25 hằng tháng qua baocao@dalat.edu.vn;"
-        ),
-        encoding="utf-8",
-    )
+    assert old in text
+    plan.write_text(text.replace(old, new), encoding="utf-8")
     db = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
     migrate(db)
     sessions = session_factory(db)
     with sessions.begin() as session:
         import_file(session, plan)
     with sessions() as session:
-        engine = AnswerEngine(list_plans(session))
-        answer = engine.ask("Báo cáo tháng gửi Phòng GD Đà Lạt qua email nào ạ?", TODAY)
+        return AnswerEngine(list_plans(session))
+
+
+def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) -> None:
+    engine = da_lat_engine(
+        tmp_path, "trước ngày 25 hằng tháng;", "trước ngày 25 hằng tháng qua baocao@dalat.edu.vn;"
+    )
+    answer = engine.ask("Báo cáo tháng gửi Phòng GD Đà Lạt qua email nào ạ?", TODAY)
     assert answer.text.startswith("Liên hệ: baocao@dalat.edu.vn")
+
+
+def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
+    engine = da_lat_engine(
+        tmp_path,
+        "báo cáo quý chậm nhất ngày 15 của tháng cuối quý.",
+        "báo cáo quý: các trường báo cáo trước ngày 15 của tháng cuối quý; Phòng GDĐT tổng hợp,"
+        " báo cáo UBND thành phố trước ngày 05 của tháng đầu quý sau.",
+    )
+    office = engine.ask("phòng gd đà lạt gửi báo cáo quý I/2026 lên ubnd hạn ngày nào", TODAY)
+    assert office.text.startswith("Hạn báo cáo quý I/2026: 05/04/2026")
+    schools = engine.ask("báo cáo quý I/2026 của các trường ở đà lạt hạn ngày nào", TODAY)
+    assert schools.text.startswith("Hạn báo cáo quý I/2026: 15/03/2026")
 
 
 def test_a_deadline_and_where_to_write_in_one_question(engine: AnswerEngine) -> None:
@@ -420,3 +436,22 @@ def test_the_schools_item_when_the_schools_ask(engine: AnswerEngine) -> None:
 def test_more_office_shorthand(engine: AnswerEngine) -> None:
     question = "HP yêu cầu bao nhiêu % CSGD thực hiện đủ các phân hệ phần mềm quản lý trường học?"
     assert engine.ask(question, TODAY).text.startswith("Chỉ tiêu: 100% — cơ sở giáo dục")
+
+
+def test_a_target_for_other_school_levels_does_not_answer(engine: AnswerEngine) -> None:
+    thpt = "Tam Chúc chỉ tiêu học bạ số cho học sinh THPT là bao nhiêu %"
+    assert not engine.ask(thpt, TODAY).answered
+    answer = engine.ask(thpt.replace("THPT", "THCS"), TODAY)
+    assert answer.text.startswith("Chỉ tiêu: 100% — học sinh tại các trường tiểu học và THCS")
+
+
+def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
+    """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
+    answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)
+    assert answer.text.startswith("Hoàn thành: 31/03/2025")
+
+
+def test_loanwords_written_apart_or_joined(engine: AnswerEngine) -> None:
+    joined = engine.ask("tuyên hóa đầu tư máy chiếu, bảng tương tác, smart tivi", TODAY)
+    apart = engine.ask("tuyên hóa đầu tư máy chiếu, bảng tương tác, smart ti vi", TODAY)
+    assert joined.answered and joined.text == apart.text

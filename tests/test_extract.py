@@ -461,3 +461,27 @@ def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
         " huyện: 1.711 triệu đồng.\n\nNơi nhận:",
     )
     assert extract_plan(text_to_blocks(text)).budget_million_vnd == 2557
+
+
+def test_a_report_due_in_the_quarter_after_and_who_sends_each_report() -> None:
+    """'các trường … trước ngày 15 của tháng cuối quý; Phòng GDĐT tổng hợp … trước ngày 05
+    của tháng đầu quý sau': two schedules, each with its own sender."""
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "- Gửi danh sách giáo viên cốt cán",
+        "- Báo cáo quý: các trường báo cáo trước ngày 15 của tháng cuối quý; Phòng GDĐT"
+        " tổng hợp, báo cáo UBND thành phố trước ngày 05 của tháng đầu quý sau.\n"
+        "- Gửi danh sách giáo viên cốt cán",
+    )
+    reports = [i for i in extract_plan(text_to_blocks(text)).items if "tổng hợp, báo cáo" in i.text]
+    assert [(r.reporter, r.recurrence) for r in reports] == [
+        ("các trường", {
+            "freq": "quarterly", "rrule": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15",
+            "text": "trước ngày 15 của tháng cuối quý", "before": True, "day": 15,
+            "month_of_quarter": 3,
+        }),
+        ("Phòng GDĐT", {
+            "freq": "quarterly", "rrule": "FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=5",
+            "text": "trước ngày 05 của tháng đầu quý sau", "before": True, "day": 5,
+            "month_of_quarter": 1, "after_period": True,
+        }),
+    ]  # fmt: skip
