@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.contacts import contact_details
+from knowledge.contacts import whom_to_contact
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
 from knowledge.measures import school_levels
@@ -309,6 +309,8 @@ class AnswerEngine:
             for entry in self._rank(words, content, allowed, wanted, period)
             if recurs_as(entry[2].item, asked)
         ]
+        if "contact" in wanted:  # a plan's few contact paragraphs: the one naming most wins
+            ranked.sort(key=lambda entry: (-round(entry[1], 2), -entry[0]))
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
         bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
         foreign = not wanted and self._typed_share(typed) < TYPED  # "bóng đá ở Nha Trang"
@@ -331,7 +333,7 @@ class AnswerEngine:
         if not ranked:
             return answer
         contact = ranked[0][2]
-        line = f"Liên hệ: {'; '.join(contact_details(contact.item.text))}."
+        line = f"Liên hệ: {_contact_line(contact.item.text, set(content))}."
         first, rest = answer.text.split("\n", 1)
         source = Source(
             doc.plan.display_name, contact.item.section, shorten(contact.item.text, 200)
@@ -788,7 +790,7 @@ def _fact(
     """The answer's first lines: the asked-for fact, then what the item is about."""
     lines: list[str] = []
     if item.kind == "contact":
-        lines.append(f"Liên hệ: {'; '.join(contact_details(item.text))}.")
+        lines.append(f"Liên hệ: {_contact_line(item.text, asked)}.")
     if period is not None and item.recurrence:
         dates = occurrences(item.recurrence, *_reporting_window(item.recurrence, period))
         if dates:
@@ -824,6 +826,10 @@ def _fact(
         lines.insert(0 if "deadline" in wanted else len(lines), due)
     lines.append(f"Nội dung: {_passage(item.text, asked)}")
     return "\n".join(lines)
+
+
+def _contact_line(text: str, asked: set[str]) -> str:
+    return whom_to_contact(text, lambda part: len(asked & set(syllables(expand(fold(part))))))
 
 
 def _reporting_window(rule: dict[str, object], period: Period) -> tuple[date, date]:

@@ -10,6 +10,7 @@ glued to either end ('12/5/2022', '4725/QĐ-BGDĐT', '05%') rules it out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _PHONE = re.compile(
     r"(?<![\w/.,+@-])"
@@ -19,6 +20,8 @@ _PHONE = re.compile(
 )
 _HOTLINE = re.compile(r"(?<![\w/.,+@-])1[89]00[ .]?\d{4}(?:[ .]?\d{2})?(?![\w/%@]|[.,-]\d)")
 _EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# "đ/c Hoàng Thị Kim Oanh": a person named by the plan, up to the first lower-case word
+_PERSON = re.compile(r"(?:đ/c|đồng chí|ông|bà)\s+((?:[A-ZĐÀ-Ỹ][^\s,;:.()]*\s*){2,5})")
 
 
 def _phone_key(written: str) -> str | None:
@@ -49,3 +52,31 @@ def contact_details(text: str) -> list[str]:
             seen.add(key)
             details.append(written)
     return details
+
+
+def whom_to_contact(text: str, relevance: Callable[[str], int]) -> str:
+    """Who to contact and how, from a contact paragraph: when it names several people, the
+    one whose part of the text is most `relevance`-ant to the question ("nội dung về kinh
+    phí liên hệ đ/c …"), else everyone's details."""
+    people = list(_PERSON.finditer(text))
+    if not people:
+        return "; ".join(contact_details(text))
+    starts = [0] + [
+        max(text.rfind(". ", 0, m.start()), text.rfind("; ", 0, m.start())) + 2 for m in people[1:]
+    ]
+    parts = [
+        (m.group(1).strip(), text[start:end])
+        for m, start, end in zip(people, starts, [*starts[1:], len(text)], strict=True)
+        if contact_details(text[start:end])
+    ]
+    if not parts:
+        return "; ".join(contact_details(text))
+    scores = [relevance(part) for _, part in parts]
+    best = max(range(len(parts)), key=scores.__getitem__)
+    if len(parts) > 1 and scores.count(scores[best]) > 1:
+        return "; ".join(_person(name, part) for name, part in parts)
+    return _person(*parts[best])
+
+
+def _person(name: str, part: str) -> str:
+    return f"{name} ({'; '.join(contact_details(part))})"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.contacts import contact_details
+from knowledge.contacts import contact_details, whom_to_contact
 from knowledge.document import read_blocks, text_to_blocks
 from knowledge.extract import extract_plan
 from knowledge.facts import Item, PlanFacts
+from knowledge.text import fold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "sample_plans"
 UNSEEN = Path(__file__).resolve().parent / "data" / "da-lat-2025-2026.md"
@@ -485,3 +486,25 @@ def test_a_report_due_in_the_quarter_after_and_who_sends_each_report() -> None:
             "month_of_quarter": 1, "after_period": True,
         }),
     ]  # fmt: skip
+
+
+_TWO_PEOPLE = (
+    "Các đơn vị liên hệ Phòng GDĐT qua đ/c Nguyễn Văn An, chuyên viên; điện thoại: 0914.627.305;"
+    " email: an.pgd@example.edu.vn. Các nội dung về kinh phí, mua sắm thiết bị liên hệ đ/c Lê"
+    " Thị Bình, kế toán; điện thoại: 0262.3521.468."
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ({"kinh", "phi"}, "Lê Thị Bình (0262.3521.468)"),
+        ({"an"}, "Nguyễn Văn An (0914.627.305; an.pgd@example.edu.vn)"),
+        (set(), "Nguyễn Văn An (0914.627.305; an.pgd@example.edu.vn); Lê Thị Bình (0262.3521.468)"),
+    ],
+)
+def test_whom_to_contact_is_the_person_the_question_is_about(asked: set[str], answer: str) -> None:
+    def relevance(part: str) -> int:
+        return len(asked & set(fold(part).replace(",", " ").split()))
+
+    assert whom_to_contact(_TWO_PEOPLE, relevance) == answer
