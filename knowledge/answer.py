@@ -294,11 +294,7 @@ class AnswerEngine:
             return self._whole_plan(next(iter(scope or ())), wanted, today)  # "kể hết … KH 45"
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
-        allowed = None
-        if scope is not None:
-            allowed = np.zeros(len(self.docs), dtype=bool)
-            for plan_id in scope:
-                allowed[list(self.plan_docs[plan_id])] = True
+        allowed = None if scope is None else self._mask(scope)
         if "budget" in wanted and "lead" not in wanted and self._names_plan_only(specific, scope):
             plans = [p for p in self.plans if scope is None or p.id in scope]
             if not specific or any(p.budget_million_vnd is not None for p in plans):
@@ -327,9 +323,7 @@ class AnswerEngine:
         self, answer: Answer, doc: _Doc, words: list[str], content: list[str]
     ) -> Answer:
         """The answer with the phone or email of the answered plan that best fits the question."""
-        own = np.zeros(len(self.docs), dtype=bool)
-        own[list(self.plan_docs[doc.plan.id])] = True
-        ranked = self._rank(words, content, own, {"contact"}, None)
+        ranked = self._rank(words, content, self._mask({doc.plan.id}), {"contact"}, None)
         if not ranked:
             return answer
         contact = ranked[0][2]
@@ -340,6 +334,13 @@ class AnswerEngine:
         )
         text = shorten(f"{first}\n{line}\n{rest}", MAX_ANSWER)
         return Answer(True, text, (*answer.sources, source))
+
+    def _mask(self, plans: set[int]) -> np.ndarray:
+        """Which indexed items belong to `plans`."""
+        allowed = np.zeros(len(self.docs), dtype=bool)
+        for plan_id in plans:
+            allowed[list(self.plan_docs[plan_id])] = True
+        return allowed
 
     def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
         """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
@@ -395,7 +396,7 @@ class AnswerEngine:
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
             fit = _fit(doc.item, wanted, period)
-            if levels and doc.item.applies_to and not levels & set(doc.item.applies_to):
+            if not _for_levels(doc.item, levels):
                 continue  # "học bạ số THPT" is not answered by the THCS target
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
                 fit *= 1.3 if lead == actor else 0.85
@@ -480,7 +481,7 @@ class AnswerEngine:
         for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
-            if levels and doc.item.applies_to and not levels & set(doc.item.applies_to):
+            if not _for_levels(doc.item, levels):
                 continue
             if not recurs_as(doc.item, asked):
                 continue  # "báo cáo quý này": the quarterly reports only
@@ -525,6 +526,11 @@ def _actor(folded: str) -> str | None:
     if m is None:
         return None
     return next(kind for kind, found in zip(_ACTOR_KINDS, m.groups(), strict=True) if found)
+
+
+def _for_levels(item: ItemRecord, levels: set[str]) -> bool:
+    """Whether the item can concern schools of the asked `levels` (any, when none asked)."""
+    return not (levels and item.applies_to and not levels & set(item.applies_to))
 
 
 def _main_place(named: Counter[str], locality: str | None) -> str | None:
