@@ -52,6 +52,7 @@ _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
+_DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
 _A_YEAR = re.compile(r"(?:19|20)\d\d")
 _PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
 _QUESTION_PHRASES = re.compile(
@@ -274,7 +275,8 @@ class AnswerEngine:
         contact_too = {"contact", "deadline"} <= wanted
         wanted -= {"contact"} if contact_too else set()
         period = named_period(rest, today)
-        subject = intent_words(_QUESTION_PHRASES.sub(" ", expand(rest)), keep=kept)
+        subject = _QUESTION_PHRASES.sub(" ", intent_words(expand(rest), keep=kept))
+        subject = _DAY_MONTH.sub(" ", subject)  # "hôm nay 2/12 rồi": today, not the subject
         if period is not None:
             subject = without_periods(subject)
         typed = syllables(subject)
@@ -317,21 +319,41 @@ class AnswerEngine:
             return _listing(close, wanted, today)
         chosen = _best(ranked, floor, wanted, period, scope)
         answer = self._compose(chosen, wanted, period, today, set(content) | set(terms(words)))
-        return self._with_contact(answer, chosen[0], words, content) if contact_too else answer
-
-    def _with_contact(
-        self, answer: Answer, doc: _Doc, words: list[str], content: list[str]
-    ) -> Answer:
-        """The answer with the phone or email of the answered plan that best fits the question."""
-        ranked = self._rank(words, content, self._mask({doc.plan.id}), {"contact"}, None)
-        if not ranked:
+        if len(chosen) > 1:
             return answer
-        contact = ranked[0][2]
-        line = f"Liên hệ: {_contact_line(contact.item.text, set(content))}."
-        first, rest = answer.text.split("\n", 1)
-        source = Source(
-            doc.plan.display_name, contact.item.section, shorten(contact.item.text, 200)
+        asked_too = wanted | ({"contact"} if contact_too else set())
+        missing = [kind for kind in _SECOND_FACTS if kind in asked_too]
+        missing = [kind for kind in missing if not _supplies(chosen[0].item, kind)]
+        return (
+            self._with_fact(answer, chosen[0], missing[0], words, content, today)
+            if missing
+            else answer
         )
+
+    def _with_fact(
+        self,
+        answer: Answer,
+        doc: _Doc,
+        kind: str,
+        words: list[str],
+        content: list[str],
+        today: date,
+    ) -> Answer:
+        """The answer with a second asked-for fact its item lacks ("chỉ tiêu bao nhiêu %, ai
+        chủ trì", "hạn ngày nào, gửi qua email nào"), from the same plan's item that best fits
+        the question and holds it."""
+        ranked = self._rank(words, content, self._mask({doc.plan.id}), {kind}, None)
+        close = [
+            other
+            for _, coverage, other in ranked
+            if _supplies(other.item, kind) and (kind == "contact" or coverage >= CONFIDENT)
+        ]
+        if not close:
+            return answer
+        other = close[0].item
+        line = _fact_line(other, kind, today, set(content))
+        first, rest = answer.text.split("\n", 1)
+        source = Source(doc.plan.display_name, other.section, shorten(other.text, 200))
         text = shorten(f"{first}\n{line}\n{rest}", MAX_ANSWER)
         return Answer(True, text, (*answer.sources, source))
 
@@ -509,7 +531,8 @@ _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam"
 # Words of "what is due soon" questions that name no particular task or report.
 _ROUTINE = frozenset(
     "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay"
-    " mam non tieu hoc trung co so pho thong".split()  # the asker's own school
+    " mam non tieu hoc trung co so pho thong"  # the asker's own school
+    " xa phuong huyen uy ban nhan dan".split()  # and where it reports
 )
 
 
@@ -526,6 +549,47 @@ def _actor(folded: str) -> str | None:
     if m is None:
         return None
     return next(kind for kind, found in zip(_ACTOR_KINDS, m.groups(), strict=True) if found)
+
+
+# Facts a question may ask beside its first one, and whether an item holds each.
+_SECOND_FACTS = ("target", "lead", "budget", "deadline", "contact")
+
+
+def _supplies(item: ItemRecord, kind: str) -> bool:
+    if kind == "target":
+        return bool(item.measures)
+    if kind == "lead":
+        return bool(item.lead or item.report_to)
+    if kind == "budget":
+        return item.budget_million_vnd is not None
+    if kind == "deadline":
+        return bool(item.due_on or item.recurrence or item.milestones)
+    return item.kind == "contact"
+
+
+def _fact_line(item: ItemRecord, kind: str, today: date, asked: set[str]) -> str:
+    """The line of an answer that states one kind of fact of `item`."""
+    if kind == "target":
+        return f"Chỉ tiêu: {_measures(item, asked)}."
+    if kind == "lead":
+        return _who(item)
+    if kind == "budget":
+        return f"Kinh phí: {vn_number(item.budget_million_vnd or 0)} triệu đồng."
+    if kind == "deadline":
+        return _due(item, today) or ""
+    return f"Liên hệ: {_contact_line(item.text, asked)}."
+
+
+def _who(item: ItemRecord) -> str:
+    """Who leads, partners and receives the report, as one line."""
+    who = []
+    if item.lead:
+        who.append(f"Chủ trì: {item.lead}")
+    if item.partners:
+        who.append(f"phối hợp: {'; '.join(item.partners)}")
+    if item.report_to:
+        who.append(f"gửi về: {item.report_to}")
+    return ", ".join(who) + "." if who else ""
 
 
 def _for_levels(item: ItemRecord, levels: set[str]) -> bool:
@@ -796,7 +860,7 @@ def _fact(
     """The answer's first lines: the asked-for fact, then what the item is about."""
     lines: list[str] = []
     if item.kind == "contact":
-        lines.append(f"Liên hệ: {_contact_line(item.text, asked)}.")
+        lines.append(_fact_line(item, "contact", today, asked))
     if period is not None and item.recurrence:
         dates = occurrences(item.recurrence, *_reporting_window(item.recurrence, period))
         if dates:
@@ -805,19 +869,11 @@ def _fact(
     if "product" in wanted and item.product:
         lines.append(f"Sản phẩm: {item.product}.")
     if "budget" in wanted and item.budget_million_vnd is not None:
-        lines.append(f"Kinh phí: {vn_number(item.budget_million_vnd)} triệu đồng.")
+        lines.append(_fact_line(item, "budget", today, asked))
     if ("target" in wanted or item.kind == "target") and item.measures:
-        lines.append(f"Chỉ tiêu: {_measures(item, asked)}.")
-    if "lead" in wanted or not wanted:
-        who = []
-        if item.lead:
-            who.append(f"Chủ trì: {item.lead}")
-        if item.partners:
-            who.append(f"phối hợp: {'; '.join(item.partners)}")
-        if item.report_to:
-            who.append(f"gửi về: {item.report_to}")
-        if who:
-            lines.append(", ".join(who) + ".")
+        lines.append(_fact_line(item, "target", today, asked))
+    if ("lead" in wanted or not wanted) and (who := _who(item)):
+        lines.append(who)
     due = _due(item, today)
     if (
         due

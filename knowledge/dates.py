@@ -204,6 +204,11 @@ _SEMIANNUAL = re.compile(
     r"0?1\s+lan\s*/\s*0?6\s+thang|0?6\s+thang\s*/\s*(?:0?1\s+)?lan|0?6\s+thang\s+(?:mot|1)\s+lan"
     r"|(?:hang|moi|dinh ky)\s+0?6\s+thang"
 )
+# "định kỳ 6 tháng (trước ngày 15/6 và 15/12)": the two days of the year it falls due
+_HALF_YEAR_DAYS = re.compile(
+    r"\W{0,3}\(?\s*(?:truoc|vao|cham nhat)?\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})\s*(?:va|,)\s*"
+    r"(?:ngay\s*)?(\d{1,2})/(\d{1,2})\)?"
+)
 _WEEKDAY = r"(thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)"
 _WEEKLY = re.compile(
     r"(?:vao\s+)?" + _WEEKDAY + r"\s+(?:hang|moi)\s+tuan"
@@ -304,9 +309,13 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
         else:
             rules.append((m.start(), _yearly(None, int(detail.group(1)), wording, False)))
     for m in _SEMIANNUAL.finditer(folded):
-        if claim(m.start(), m.end()):
-            rrule = "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1"
-            rules.append((m.start(), _rule("semiannual", rrule, text[m.start() : m.end()], False)))
+        days = _HALF_YEAR_DAYS.match(folded, m.end())
+        dated = days is not None and days.group(1) == days.group(3)
+        end = days.end() if days is not None and dated else m.end()
+        if claim(m.start(), end):
+            by = f"BYMONTH={_months(days)};BYMONTHDAY={days.group(1)}" if days and dated else ""
+            rrule = f"FREQ=YEARLY;{by or 'BYMONTH=6,12;BYMONTHDAY=-1'}"
+            rules.append((m.start(), _rule("semiannual", rrule, text[m.start() : end], dated)))
     for m in _WEEKLY.finditer(folded):
         if claim(m.start(), m.end()):
             weekday = _weekday(m.group(1) or m.group(2))
@@ -316,6 +325,10 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
     detailed = {rule["freq"] for _, rule in rules if rule.get("day")}
     ordered = sorted(rules, key=lambda pair: pair[0])
     return [r for _, r in ordered if r.get("day") or r["freq"] not in detailed or r.get("month")]
+
+
+def _months(days: re.Match[str]) -> str:
+    return ",".join(sorted({str(int(days.group(2))), str(int(days.group(4)))}, key=int))
 
 
 def _quarter_rule(

@@ -62,6 +62,12 @@ ABBREVIATIONS = {
     "trc": "truoc",
     "hk": "hoc ky",
     "kq": "ket qua",
+    "sd": "su dung",
+    "hnay": "hom nay",
+    "ctgdpt": "chuong trinh giao duc pho thong",
+    "vhxh": "van hoa xa hoi",
+    "vh-xh": "van hoa xa hoi",
+    "phu huynh": "cha me hoc sinh",  # the plans' word for parents
 }
 _ABBREVIATION = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w&])")
 
@@ -79,6 +85,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "han", "khi nao", "bao gio", "cham nhat", "truoc ngay", "ngay nao", "thoi han",
         "thoi gian", "luc nao", "hoan thanh", "het han", "deadline", "han chot", "xong", "xog",
         "bao lau", "may lan", "thang may", "thang nao", "ngay may", "quy may", "quy nao",
+        "con may ngay", "may ngay nua", "con bao nhieu ngay",
     ),
     "target": (
         "chi tieu", "ty le", "ty trong", "muc tieu", "phan tram", "bao nhieu phan",
@@ -100,7 +107,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "signer": ("ai ky", "nguoi ky", "ky ten", "ky ban hanh"),
     "contact": (
-        "so dien thoai", "dien thoai", "lien he", "lien lac", "email", "hotline",
+        "so dien thoai", "dien thoai", "lien he", "email", "mail", "hotline",
     ),
     "person": ("ten gi", "ten la gi", "ho ten", "ho va ten", "ten nguoi"),
     "list": (
@@ -110,7 +117,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "upcoming": (
         "sap toi", "sap den", "thang nay", "tuan nay", "sap het", "gan toi", "tuan toi",
-        "thang toi", "con han", "tuan sau", "thang sau", "lan toi", "ky toi", "quy nay",
+        "thang toi", "con han", "tuan sau", "thang sau", "lan toi", "ky toi", "quy nay", "gan nhat",
         "quy toi", "quy sau", "nam toi", "nam sau",
     ),
 }  # fmt: skip
@@ -168,5 +175,7 @@ def _cue_pattern(cue: str) -> re.Pattern[str]:
 
 _FINAL_I_OR_Y = re.compile(r"^(?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)[iy]$")
 _CUES = {cue: _cue_pattern(cue) for cues in INTENTS.values() for cue in cues}
+# Words a question may use that the plans need not: never "repaired" into plan words.
+QUESTION_WORDS = STOPWORDS | {word for cue in _CUES for word in cue.split()}
 _INTENT_OF = {cue: name for name, cues in INTENTS.items() for cue in cues}
 _LONGEST_FIRST = sorted(_INTENT_OF, key=len, reverse=True)

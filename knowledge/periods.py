@@ -18,6 +18,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|-)?\s*(\d{4}))?")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b(?:\s*(?:/|nam|-)\s*(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+_HALF = re.compile(r"\b0?6 thang (dau|cuoi) nam(?:\s+(\d{4}))?")
 _RELATIVE = re.compile(r"\b(thang|quy|nam) (nay|toi|sau)\b")
 _NEXT_REPORT = re.compile(r"\bbao cao (?:thang|quy|nam) (?:toi|sau)\b")
 _ASKED_FREQ = (
@@ -26,12 +27,17 @@ _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
     (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
 )
-_FREQ_OF_KIND = {"quarter": "quarterly", "month": "monthly", "year": "yearly"}
+_FREQ_OF_KIND = {
+    "quarter": "quarterly",
+    "month": "monthly",
+    "half": "semiannual",
+    "year": "yearly",
+}
 
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # "month", "quarter" or "year"
+    kind: str  # "month", "quarter", "half" (of a year) or "year"
     start: date
     end: date
     label: str
@@ -51,6 +57,15 @@ def named_period(folded: str, today: date) -> Period | None:
         end = date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - timedelta(days=1)
         roman = ["I", "II", "III", "IV"][quarter - 1]
         return Period("quarter", start, end, f"quý {roman}/{year}")
+    if m := _HALF.search(folded):
+        year = int(m.group(2)) if m.group(2) else today.year
+        first = m.group(1) == "dau"
+        start, end = (
+            (date(year, 1, 1), date(year, 6, 30))
+            if first
+            else (date(year, 7, 1), date(year, 12, 31))
+        )
+        return Period("half", start, end, f"6 tháng {'đầu' if first else 'cuối'} năm {year}")
     if (m := _MONTH.search(folded)) and 1 <= int(m.group(1)) <= 12:
         month = int(m.group(1))
         year = int(m.group(2)) if m.group(2) else today.year
@@ -64,7 +79,7 @@ def named_period(folded: str, today: date) -> Period | None:
 
 def without_periods(folded: str) -> str:
     """The text with the periods it names taken out, leaving what the question is about."""
-    return _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", folded)))
+    return _QUARTER.sub(" ", _MONTH.sub(" ", _YEAR.sub(" ", _HALF.sub(" ", folded))))
 
 
 def relative_period(folded: str, today: date, next_too: bool = True) -> Period | None:

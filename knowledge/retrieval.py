@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.lexicon import STOPWORDS
+from knowledge.lexicon import QUESTION_WORDS, STOPWORDS
 
 _SYLLABLE = re.compile(r"[a-z0-9]+(?:[%/][a-z0-9]*)?")
 _K1 = 1.2
@@ -81,7 +81,7 @@ class Bm25Index:
             tf = np.fromiter(docs.values(), dtype=np.float32, count=len(docs))
             self.postings[term] = (ids, self.idf(term) * tf * (_K1 + 1) / (tf + norms[ids]))
         self.counts.clear()
-        words = {t for t in self.postings if "_" not in t} | STOPWORDS
+        words = {t for t in self.postings if "_" not in t} | QUESTION_WORDS
         self.vocabulary = sorted(w for w in words if len(w) >= 3)
 
     def idf(self, term: str) -> float:
@@ -103,7 +103,7 @@ class Bm25Index:
         fixed = []
         for word in words:
             known = word in self.postings or _FINAL_Y.sub(r"\1i", word) in self.postings
-            if known or len(word) < 3 or word in STOPWORDS or not word.isalpha():
+            if known or len(word) < 3 or word in QUESTION_WORDS or not word.isalpha():
                 fixed.append(word)
                 continue
             halves = next(
@@ -121,8 +121,9 @@ class Bm25Index:
             if swapped:  # two letters typed the wrong way round: "tir", "coa"
                 fixed.append(swapped)
                 continue
-            best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75)
-            fixed.append(best[0] if best else word)
+            close = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=75)
+            # a slip of the finger rarely hits the first letter: "mừng" is not "ứng"
+            fixed.append(next((c[0] for c in close if c[0][0] == word[0]), word))
         return fixed
 
     def _transposed(self, word: str) -> str | None:
@@ -130,7 +131,7 @@ class Bm25Index:
         known = []
         for at in range(len(word) - 1):
             swapped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-            if swapped in STOPWORDS:
+            if swapped in QUESTION_WORDS:
                 return swapped
             if swapped in self.postings:
                 known.append((len(self.postings[swapped][0]), swapped))

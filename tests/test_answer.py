@@ -455,3 +455,41 @@ def test_loanwords_written_apart_or_joined(engine: AnswerEngine) -> None:
     joined = engine.ask("tuyên hóa đầu tư máy chiếu, bảng tương tác, smart tivi", TODAY)
     apart = engine.ask("tuyên hóa đầu tư máy chiếu, bảng tương tác, smart ti vi", TODAY)
     assert joined.answered and joined.text == apart.text
+
+
+def test_a_second_fact_asked_comes_from_the_item_that_holds_it(tmp_path: Path) -> None:
+    """The target gives the figure, the task carrying it out gives who leads."""
+    engine = da_lat_engine(
+        tmp_path,
+        "2. Tổ chức hội thi giáo viên dạy giỏi ứng dụng CNTT trong học kỳ II.",
+        "2. Giao Tổ Tiểu học chủ trì triển khai sổ điểm điện tử cho giáo viên tiểu học.",
+    )
+    answer = engine.ask(
+        "tỷ lệ gv tiểu học dùng sổ điểm điện tử ở đà lạt bao nhiêu %, ai chủ trì", TODAY
+    )
+    assert answer.text.startswith("Chỉ tiêu: không dưới 85%")
+    assert says(answer, "Chủ trì: Tổ Tiểu học")
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("có vướng mắc về kế hoạch cntt của sở gd hải phòng thì gửi mail về đâu", "vanphongsgd@"),
+        (
+            "tỷ lệ học liệu CTGDPT được số hoá ở tam chúc tối thiểu bn, phấn đấu bn %",
+            "phấn đấu 50%",
+        ),
+    ],
+)
+def test_question_words_are_not_repaired_into_plan_words(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    """'mail' is not 'mai', 'bn' is 'bao nhiêu', 'CTGDPT' the general education programme."""
+    assert says(engine.ask(question, TODAY), fact)
+
+
+def test_a_word_is_not_repaired_by_changing_its_first_letter(engine: AnswerEngine) -> None:
+    """'mừng' typed without its mark is not 'ứng' ('ứng dụng')."""
+    assert not engine.ask(
+        "hội thi văn nghệ chào mừng 20/11 ở tam chúc kinh phí bao nhiêu", TODAY
+    ).answered

@@ -130,6 +130,16 @@ def test_monthly_quarterly_and_yearly_reports_in_one_sentence() -> None:
         ("gửi báo cáo vào thứ Sáu hằng tuần", "weekly", "FREQ=WEEKLY;BYDAY=FR"),
         ("hằng tuần, thứ 2 tổng hợp", "weekly", "FREQ=WEEKLY;BYDAY=MO"),
         ("hàng quý báo cáo", "quarterly", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"),
+        (
+            "báo cáo định kỳ 6 tháng (trước ngày 15/6 và 15/12)",
+            "semiannual",
+            "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15",
+        ),
+        (
+            "Phòng tổng hợp trước ngày 05 của tháng đầu quý sau",
+            "quarterly",
+            "FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=5",
+        ),
     ],
 )
 def test_recurrence_grammar(text: str, freq: str, rrule: str) -> None:

@@ -43,3 +43,13 @@ def test_a_named_quarter_and_its_frequency() -> None:
 def test_report_frequencies_asked() -> None:
     assert asked_frequencies("bao cao hang tuan nop thu may") == {"weekly"}
     assert asked_frequencies("bao cao nam hoc 2024-2025") == set()
+
+
+def test_the_first_half_of_a_year_is_a_semiannual_period() -> None:
+    period = named_period("bao cao 6 thang dau nam 2026", date(2025, 1, 1))
+    assert period is not None
+    assert (period.start, period.end, period.freq) == (
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+        "semiannual",
+    )
