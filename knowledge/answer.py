@@ -53,6 +53,8 @@ _PLACE = re.compile(
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
 _DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
+# "tối thiểu 600 học liệu": a number of things a plan sets, not a date or a percentage
+_COUNTED = re.compile(r"\b(?:toi thieu|it nhat|dat|tren|khong duoi)\s+\d[\d.]*\s+[a-z]")
 _A_YEAR = re.compile(r"(?:19|20)\d\d")
 _PRODUCED_PLAN = re.compile(r"\b(?:gui|nop|xay dung|ban hanh|lap|trinh|hoan thien) ke hoach\b")
 _QUESTION_PHRASES = re.compile(
@@ -288,7 +290,7 @@ class AnswerEngine:
         specific = [w for w in content if w not in _GENERIC and not w.isdigit()]
         if "upcoming" in wanted:  # "sắp tới có hạn gì" lists; "báo cáo tiến độ sắp tới" answers
             if not set(specific) - _ROUTINE:
-                return self._upcoming(scope, today, folded)
+                return self._upcoming(scope, today, folded, "lead" in wanted)
             wanted = (wanted - {"upcoming"}) | {"deadline"}
             period = period or relative_period(folded, today, next_too=False)
         one_plan = scope is not None and len(scope) == 1
@@ -485,7 +487,11 @@ class AnswerEngine:
         )
         return Answer(True, text, sources)
 
-    def _upcoming(self, scope: set[int] | None, today: date, folded: str) -> Answer:
+    def _upcoming(
+        self, scope: set[int] | None, today: date, folded: str, where_to: bool = False
+    ) -> Answer:
+        """What falls due in the window the question names; with `where_to` ("gửi về đâu"),
+        where each report goes."""
         first = today
         if "tuan sau" in folded or "tuan toi" in folded:
             end = today + timedelta(days=13 - today.weekday())
@@ -519,7 +525,11 @@ class AnswerEngine:
         if not found:
             return Answer(True, f"Không có hạn nào {window}.")
         entries = sorted(found.items(), key=lambda pair: pair[0][0])[:5]
-        lines = [f"• {_dmy(due)}: {shorten(text, 90)}" for (due, text), _ in entries]
+        lines = [
+            f"• {_dmy(due)}: {shorten(text, 90)}"
+            + (f" → {doc.item.report_to}" if where_to and doc.item.report_to else "")
+            for (due, text), doc in entries
+        ]
         sources = tuple(
             Source(d.plan.display_name, d.item.section, shorten(d.item.text, 200))
             for _, d in entries
@@ -752,10 +762,14 @@ def _fit(item: ItemRecord, wanted: set[str], period: Period | None) -> float:
         if item.budget_million_vnd is None and "lead" not in wanted:
             return 0.0
         fit *= 2 if item.budget_million_vnd is not None else 1
-    numberless = not (item.measures or item.budget_million_vnd is not None)
+    numberless = not (
+        item.measures or item.budget_million_vnd is not None or _COUNTED.search(fold(item.text))
+    )
     asks_other = wanted & {"deadline", "budget", "lead", "meta", "contact"}
     if "count" in wanted and numberless and not asks_other:
         return 0.0  # "bao nhiêu trường" is not answered by a text without a number
+    if "count" in wanted and "budget" not in wanted and _COUNTED.search(fold(item.text)):
+        fit *= 1.5  # "tối thiểu 600 học liệu"
     if wanted & {"contact", "person"} and item.kind != "contact":
         return 0.0  # phones, emails and names of people are only in contact paragraphs
     if "product" in wanted:

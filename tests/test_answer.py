@@ -493,3 +493,21 @@ def test_a_word_is_not_repaired_by_changing_its_first_letter(engine: AnswerEngin
     assert not engine.ask(
         "hội thi văn nghệ chào mừng 20/11 ở tam chúc kinh phí bao nhiêu", TODAY
     ).answered
+
+
+def test_whats_due_soon_says_where_each_report_goes(engine: AnswerEngine) -> None:
+    question = "mình ở trường TH Tam Chúc, sắp tới hạn nộp bc năm là ngày nào, gửi về đâu"
+    answer = engine.ask(question, date(2026, 11, 20))
+    assert says(answer, "05/12/2026", "→ UBND phường (qua phòng Văn hoá - Xã hội)")
+
+
+def test_how_many_is_answered_by_a_count_the_plan_sets(tmp_path: Path) -> None:
+    """'tối thiểu 600 học liệu' is a number to answer 'bao nhiêu học liệu' with."""
+    engine = da_lat_engine(
+        tmp_path,
+        "+ 12/15 trường THCS",
+        "+ Kho học liệu số dùng chung của thành phố đạt tối thiểu 600 học liệu.\n"
+        "+ 12/15 trường THCS",
+    )
+    answer = engine.ask("kho hoc lieu so dung chung da lat toi thieu bao nhieu hoc lieu", TODAY)
+    assert says(answer, "600 học liệu")
