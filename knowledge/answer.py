@@ -134,6 +134,7 @@ class AnswerEngine:
                 self.plan_docs[plan.id].add(self.index.add(syllables(folded)))
                 self.docs.append(_Doc(item, plan))
         self.index.freeze()
+        self._counted = [bool(_COUNTED.search(fold(d.item.text))) for d in self.docs]
         self._actors = [
             _actor(expand(fold(d.item.lead or d.item.reporter or ""))) for d in self.docs
         ]
@@ -419,7 +420,7 @@ class AnswerEngine:
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
-            fit = _fit(doc.item, wanted, period)
+            fit = _fit(doc.item, wanted, period, self._counted[match.doc])
             if not _for_levels(doc.item, levels):
                 continue  # "học bạ số THPT" is not answered by the THCS target
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
@@ -755,20 +756,19 @@ def _section(section: str) -> str:
     return section if section.lower().startswith("phụ lục") else f"mục {section}"
 
 
-def _fit(item: ItemRecord, wanted: set[str], period: Period | None) -> float:
-    """How well an item can answer what is asked: 0 cannot, 1 neutral, more is better."""
+def _fit(item: ItemRecord, wanted: set[str], period: Period | None, counted: bool = False) -> float:
+    """How well an item can answer what is asked: 0 cannot, 1 neutral, more is better.
+    `counted`: its text sets a number of things ("tối thiểu 600 học liệu")."""
     fit = 1.0
     if "budget" in wanted:
         if item.budget_million_vnd is None and "lead" not in wanted:
             return 0.0
         fit *= 2 if item.budget_million_vnd is not None else 1
-    numberless = not (
-        item.measures or item.budget_million_vnd is not None or _COUNTED.search(fold(item.text))
-    )
+    numberless = not (item.measures or item.budget_million_vnd is not None or counted)
     asks_other = wanted & {"deadline", "budget", "lead", "meta", "contact"}
     if "count" in wanted and numberless and not asks_other:
         return 0.0  # "bao nhiêu trường" is not answered by a text without a number
-    if "count" in wanted and "budget" not in wanted and _COUNTED.search(fold(item.text)):
+    if "count" in wanted and "budget" not in wanted and counted:
         fit *= 1.5  # "tối thiểu 600 học liệu"
     if wanted & {"contact", "person"} and item.kind != "contact":
         return 0.0  # phones, emails and names of people are only in contact paragraphs
