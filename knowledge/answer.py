@@ -304,7 +304,7 @@ class AnswerEngine:
             plans = [p for p in self.plans if scope is None or p.id in scope]
             if not specific or any(p.budget_million_vnd is not None for p in plans):
                 return _totals(plans)  # else a table's "Tổng cộng" row may hold it
-        asked = asked_frequencies(folded)
+        asked = asked_frequencies(expand(folded))
         ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
             for entry in self._rank(words, content, allowed, wanted, period)
@@ -504,7 +504,7 @@ class AnswerEngine:
             end = this.end
         else:
             end = today + timedelta(days=UPCOMING_DAYS)
-        asked = asked_frequencies(folded)
+        asked = asked_frequencies(expand(folded))
         levels = set(school_levels(folded))  # "trường THPT bọn em": not the primary schools'
         found: dict[tuple[date, str], _Doc] = {}
         for doc in self.dated:

@@ -25,7 +25,7 @@ _ASKED_FREQ = (
     (re.compile(r"(?:bao cao|hang|moi) tuan\b"), "weekly"),
     (re.compile(r"(?:bao cao|hang|moi) thang\b"), "monthly"),
     (re.compile(r"(?:bao cao|hang|moi) quy\b"), "quarterly"),
-    (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc)"), "yearly"),
+    (re.compile(r"(?:bao cao|hang|moi) nam\b(?! hoc| \d{4})"), "yearly"),  # not "báo cáo năm 2026"
 )
 _FREQ_OF_KIND = {
     "quarter": "quarterly",

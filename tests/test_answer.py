@@ -511,3 +511,10 @@ def test_how_many_is_answered_by_a_count_the_plan_sets(tmp_path: Path) -> None:
     )
     answer = engine.ask("kho hoc lieu so dung chung da lat toi thieu bao nhieu hoc lieu", TODAY)
     assert says(answer, "600 học liệu")
+
+
+def test_this_quarters_report_asked_in_shorthand(engine: AnswerEngine) -> None:
+    """'bc quý' is 'báo cáo quý': the monthly report due this quarter is not listed."""
+    answer = engine.ask("bc quý này ninh bình hạn ngày nào", date(2025, 11, 3))
+    assert says(answer, "20/12/2025")
+    assert not says(answer, "20/11/2025")

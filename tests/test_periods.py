@@ -53,3 +53,8 @@ def test_the_first_half_of_a_year_is_a_semiannual_period() -> None:
         date(2026, 6, 30),
         "semiannual",
     )
+
+
+def test_the_report_of_a_named_year_is_not_the_annual_report() -> None:
+    assert asked_frequencies("bao cao nam truoc ngay nao") == {"yearly"}
+    assert asked_frequencies("bao cao nam 2026 han chot") == set()
