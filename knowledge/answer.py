@@ -412,17 +412,18 @@ class AnswerEngine:
         total = sum(weights.values())
         # Words naming the plan ("kế hoạch CĐS ngành GD"), unless the plan asked about is one to
         # be written ("gửi kế hoạch CĐS"): the plan's title holds them for every item.
-        pairs = [] if _PRODUCED_PLAN.search(" ".join(words)) else list(itertools.pairwise(words))
+        said = " ".join(words)
+        pairs = [] if _PRODUCED_PLAN.search(said) else list(itertools.pairwise(words))
         titled: dict[int, set[str]] = {}
-        actor = _actor(" ".join(words))
-        levels = set(school_levels(" ".join(words)))
+        actor = _actor(said)
+        levels = set(school_levels(said))
         few = len(set(weights) - _GENERIC) < 4
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
-            fit = _fit(doc.item, wanted, period, self._counted[match.doc])
             if not _for_levels(doc.item, levels):
                 continue  # "học bạ số THPT" is not answered by the THCS target
+            fit = _fit(doc.item, wanted, period, self._counted[match.doc])
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
                 fit *= 1.3 if lead == actor else 0.85
             # words matched one by one, none beside its neighbour, are chance unless all of
@@ -507,6 +508,7 @@ class AnswerEngine:
         asked = asked_frequencies(expand(folded))
         levels = set(school_levels(folded))  # "trường THPT bọn em": not the primary schools'
         found: dict[tuple[date, str], _Doc] = {}
+        said_on: dict[date, list[str]] = defaultdict(list)  # folded lines found per day
         for doc in self.dated:
             if scope is not None and doc.plan.id not in scope:
                 continue
@@ -517,11 +519,10 @@ class AnswerEngine:
             start = max(first, doc.plan.in_force_from or first)
             for due, text in _dates_of(doc.item, start, end) if start <= end else []:
                 line = f"{doc.plan.locality}: {text}"
-                alike = (
-                    fuzz.token_set_ratio(fold(t), fold(line)) > 90 for d, t in found if d == due
-                )
-                if not any(alike):
+                folded_line = fold(line)
+                if not any(fuzz.token_set_ratio(s, folded_line) > 90 for s in said_on[due]):
                     found[(due, line)] = doc  # a task and its appendix row once
+                    said_on[due].append(folded_line)
         window = f"từ {_dmy(first)} đến {_dmy(end)}"
         if not found:
             return Answer(True, f"Không có hạn nào {window}.")

@@ -310,12 +310,15 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
             rules.append((m.start(), _yearly(None, int(detail.group(1)), wording, False)))
     for m in _SEMIANNUAL.finditer(folded):
         days = _HALF_YEAR_DAYS.match(folded, m.end())
-        dated = days is not None and days.group(1) == days.group(3)
-        end = days.end() if days is not None and dated else m.end()
+        if days and days.group(1) != days.group(3):
+            days = None  # two different days do not make one rule
+        end = days.end() if days else m.end()
         if claim(m.start(), end):
-            by = f"BYMONTH={_months(days)};BYMONTHDAY={days.group(1)}" if days and dated else ""
-            rrule = f"FREQ=YEARLY;{by or 'BYMONTH=6,12;BYMONTHDAY=-1'}"
-            rules.append((m.start(), _rule("semiannual", rrule, text[m.start() : end], dated)))
+            by = f"{_months(days)};BYMONTHDAY={days.group(1)}" if days else "6,12;BYMONTHDAY=-1"
+            wording = text[m.start() : end]
+            rules.append(
+                (m.start(), _rule("semiannual", f"FREQ=YEARLY;BYMONTH={by}", wording, bool(days)))
+            )
     for m in _WEEKLY.finditer(folded):
         if claim(m.start(), m.end()):
             weekday = _weekday(m.group(1) or m.group(2))

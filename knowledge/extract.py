@@ -61,10 +61,11 @@ _HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
 _MAY_BE_DATED = re.compile(r"\d|hoc ky")
 _MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
-# Headings under "Tổ chức thực hiện" that name a topic, not the unit the section assigns.
+# "Phòng GDĐT tổng hợp, báo cáo …": the unit opening a clause that sets a schedule.
 _CLAUSE_UNIT = re.compile(
     r"^(?:[^:]{0,40}:\s*)?(.{3,80}?),?\s+(?:tổng hợp|báo cáo|gửi|nộp|thực hiện)\b", re.IGNORECASE
 )
+# Headings under "Tổ chức thực hiện" that name a topic, not the unit the section assigns.
 _TOPIC_HEADING = re.compile(
     r"^(che do|bao cao|kinh phi|tien do|thoi gian|thong tin|kiem tra|khen thuong|dieu khoan"
     r"|hieu luc|lo trinh|phan cong|to chuc thuc hien)\b"
@@ -157,10 +158,10 @@ class _Walker:
         else:
             self._content(text)
             lead_in = _LEAD_IN.match(text) if self.zone == "organize" else None
-            unit = lead_in and lead_in.group(1)
-            self.lead_in = self.paras[-1] if unit and _UNIT_START.match(fold(unit)) else None
-            if self.lead_in and unit:
-                self.lead_in.actor = unit
+            self.lead_in = None
+            if lead_in and _UNIT_START.match(fold(lead_in.group(1))):
+                self.lead_in = self.paras[-1]
+                self.lead_in.actor = lead_in.group(1)
 
     def _heading(self, text: str) -> _Heading | None:
         for pattern, rank in ((_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4)):

@@ -173,7 +173,9 @@ def _cue_pattern(cue: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + " ".join(syllables) + r"(?!\w)")
 
 
-_FINAL_I_OR_Y = re.compile(r"^(?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)[iy]$")
+# The consonants before a syllable-final i/y, where "kĩ"/"kỹ", "tỉ"/"tỷ" are both written.
+ONSET = r"(?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)"
+_FINAL_I_OR_Y = re.compile(rf"^{ONSET}[iy]$")
 _CUES = {cue: _cue_pattern(cue) for cues in INTENTS.values() for cue in cues}
 # Words a question may use that the plans need not: never "repaired" into plan words.
 QUESTION_WORDS = STOPWORDS | {word for cue in _CUES for word in cue.split()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.lexicon import QUESTION_WORDS, STOPWORDS
+from knowledge.lexicon import ONSET, QUESTION_WORDS, STOPWORDS
 
 _SYLLABLE = re.compile(r"[a-z0-9]+(?:[%/][a-z0-9]*)?")
 _K1 = 1.2
@@ -25,7 +25,7 @@ _B = 0.9
 
 
 # "tỉ lệ" and "tỷ lệ", "kĩ năng" and "kỹ năng" are both correct spellings: one key for both.
-_FINAL_Y = re.compile(r"^((?:[bcdghklmnprstvx]|qu|th|tr|ch|ph|nh|kh|gi)?)y$")
+_FINAL_Y = re.compile(rf"^({ONSET}?)y$")
 
 
 def syllables(folded: str) -> list[str]:
