@@ -47,6 +47,7 @@ MAX_LINES = 10  # items in one listing
 LIST_LINE = 75  # the least room a listed item gets, in characters
 _RESPELL = 88  # rapidfuzz ratio from which two words are a plan's locality mistyped
 _PLACE_NAMES = PlaceNames()
+RIVAL = 0.95  # a second item's share of the best score from which the two are a tie
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
@@ -630,6 +631,9 @@ def _best(
     single_plan = scope is not None and len(scope) == 1
     freq = period.freq if period else None
     for score, coverage, doc in ranked:
+        if chosen and _rival_deadline(chosen[0], doc, score / best_score, wanted):
+            chosen.append(doc)
+            continue
         if freq and not single_plan and (doc.item.recurrence or {}).get("freq") == freq:
             if doc.plan.id not in seen_plans and len(chosen) < 3:
                 seen_plans.add(doc.plan.id)
@@ -646,6 +650,19 @@ def _best(
         seen_plans.add(doc.plan.id)
         chosen.append(doc)
     return chosen
+
+
+def _rival_deadline(best: _Doc, doc: _Doc, closeness: float, wanted: set[str]) -> bool:
+    """Whether `doc` ties with the best item on a deadline question yet gives another date:
+    the plan itself says the same thing twice ("số liệu … gửi về Sở trước 20/10" and "sơ
+    kết HK1, số liệu … gửi về Sở trước 20/01"), so the answer shows both."""
+    return (
+        "deadline" in wanted
+        and closeness >= RIVAL
+        and doc.plan.id == best.plan.id
+        and doc.item.kind == best.item.kind
+        and None is not doc.item.due_on != best.item.due_on is not None
+    )
 
 
 def _listing(docs: list[_Doc], wanted: set[str], today: date) -> Answer:

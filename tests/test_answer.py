@@ -285,6 +285,15 @@ def test_roman_and_arabic_semesters_are_the_same(engine: AnswerEngine) -> None:
     assert roman.text == arabic.text and says(roman, "30/01/2025")
 
 
+def test_two_deadlines_the_plan_words_alike_are_both_given(engine: AnswerEngine) -> None:
+    """Hải Phòng sends 'số liệu … về Sở' by 20/10 and, with the semester review, by 20/01."""
+    question = "hai phong: phong gd gui so lieu ung dung cntt, cds ve so truoc ngay nao"
+    answer = engine.ask(question, TODAY)
+    assert says(answer, "20/10/2024", "20/01/2025")
+    review = engine.ask("phòng GD Hải Phòng sơ kết học kỳ 1 gửi số liệu về Sở hạn nào", TODAY)
+    assert says(review, "20/01/2025") and "20/10/2024" not in review.text
+
+
 def test_a_plan_is_chosen_by_the_province_it_belongs_to(engine: AnswerEngine) -> None:
     answer = engine.ask(
         "cập nhật kết quả đánh giá mức độ CĐS lên CSDL ngành hạn ngày nào",
