@@ -21,7 +21,14 @@ from rapidfuzz import fuzz, process
 
 from knowledge.contacts import whom_to_contact
 from knowledge.dates import DateContext, find_deadlines, occurrences
-from knowledge.lexicon import STOPWORDS, expand, intent_words, intents, spell_out_ai
+from knowledge.lexicon import (
+    CONCEPTS,
+    STOPWORDS,
+    expand,
+    intent_words,
+    intents,
+    spell_out_ai,
+)
 from knowledge.measures import school_levels
 from knowledge.periods import (
     Period,
@@ -419,6 +426,7 @@ class AnswerEngine:
         actor = _actor(said)
         levels = set(school_levels(said))
         few = len(set(weights) - _GENERIC) < 4
+        concepts = _concepts_in(words)
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
@@ -440,7 +448,15 @@ class AnswerEngine:
                 for word in titled[doc.plan.id]
                 if not self.index.holds(word, match.doc)
             )
-            coverage = (match.covered + by_title) / total
+            partial = sum(  # syllables of a concept the item does not name whole
+                weights.get(word, 0.0)
+                for pairs, own in concepts
+                if not set(pairs) <= self._title_pairs[doc.plan.id]
+                and not all(self.index.holds(f"{a}_{b}", match.doc) for a, b in pairs)
+                for word in own
+                if self.index.holds(word, match.doc)
+            )
+            coverage = (match.covered + by_title - partial) / total
             if period and (doc.item.recurrence or {}).get("freq") == period.freq:
                 coverage = max(coverage, min(1.0, 2 * coverage))
             ranked.append((match.score * fit * (0.5 + coverage), coverage, doc))
@@ -650,6 +666,21 @@ def _best(
         seen_plans.add(doc.plan.id)
         chosen.append(doc)
     return chosen
+
+
+def _concepts_in(words: list[str]) -> list[tuple[list[tuple[str, str]], set[str]]]:
+    """Each several-syllable concept the question names: its adjacent-syllable pairs, and
+    those of its syllables the question uses nowhere else ("trực tuyến" of "DVCTT" also
+    stands alone in "thanh toán trực tuyến")."""
+    found = []
+    for concept in CONCEPTS:
+        size = len(concept)
+        starts = [at for at in range(len(words)) if tuple(words[at : at + size]) == concept]
+        if starts:
+            inside = {at + n for at in starts for n in range(size)}
+            elsewhere = {w for at, w in enumerate(words) if at not in inside}
+            found.append((list(itertools.pairwise(concept)), set(concept) - elsewhere))
+    return found
 
 
 def _rival_deadline(best: _Doc, doc: _Doc, closeness: float, wanted: set[str]) -> bool:

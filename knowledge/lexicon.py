@@ -128,6 +128,18 @@ def spell_out_ai(text: str) -> str:
     return re.sub(r"\bAI\b", "trí tuệ nhân tạo", text)
 
 
+# Names of three or more syllables that mean one thing: a text holding only some of their
+# syllables ("số" of "số liệu" for "chuyển đổi số") does not speak of them.
+CONCEPTS = tuple(
+    sorted(
+        {tuple(p.split()) for p in ABBREVIATIONS.values() if len(p.split()) >= 3}
+        | {("tri", "tue", "nhan", "tao")},
+        key=len,
+        reverse=True,
+    )
+)
+
+
 _SEMESTER = re.compile(r"(?<![\w&])hk\s*(ii|i|[12])(?!\w)")
 # "học kỳ I" and "học kỳ 1", "quý IV" and "quý 4" are the same period: one spelling for both.
 _NUMBERED = re.compile(r"\b(hoc ky|quy) (iv|iii|ii|i)\b")

@@ -438,6 +438,16 @@ def test_a_target_for_other_school_levels_does_not_answer(engine: AnswerEngine) 
     assert answer.text.startswith("Chỉ tiêu: 100% — học sinh tại các trường tiểu học và THCS")
 
 
+def test_a_concept_is_matched_whole_not_by_its_syllables(engine: AnswerEngine) -> None:
+    """'AI' (trí tuệ nhân tạo) is not found in 'nhân viên' and 'đào tạo'; 'trực tuyến' of
+    'DVCTT' still counts where the question also uses it alone."""
+    assert not engine.ask(
+        "tuyen hoa ty le gv ung dung AI trong day hoc toi thieu bn", TODAY
+    ).answered
+    both = engine.ask("tỷ lệ hồ sơ trực tuyến mỗi dvctt, thanh toán trực tuyến ở tuyên hóa", TODAY)
+    assert says(both, "70%", "50%")
+
+
 def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
     """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
     answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)
