@@ -32,7 +32,7 @@ _LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
 _BULLET = re.compile(r"^[-+•–]\s*(\S.*)$")
 _APPENDIX = re.compile(r"^phu luc\s*(\d+|[ivx]+\b)?\s*[.:]?\s*(.*)$")
 _MONEY = re.compile(
-    r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty)\s*dong"
+    r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(trieu|ty|nghin|ngan)\s*dong"
     r"|(\d{1,3}(?:\.\d{3}){2,})\s*(?:dong|d\b)"  # "2.557.000.000 đồng"
 )
 _NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
@@ -61,6 +61,13 @@ _HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
 _MAY_BE_DATED = re.compile(r"\d|hoc ky")
 _MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
+# "…: Phòng Kế hoạch - Tài chính chủ trì", "(Văn phòng Sở chủ trì; …)", "do Phòng X chủ trì":
+# a unit named as the lead where a sentence or clause starts.
+_NAMED_LEAD = re.compile(
+    r"(?:^|[:;.(]\s+|[(]|\bdo\s+)((?:các\s+)?(?:phòng|văn phòng|sở|ubnd|ủy ban|trường|trung tâm"
+    r"|bộ phận|tổ|ban|cơ sở|đơn vị)\b[^.;:()]{0,80}?)\s+chủ trì\b",
+    re.IGNORECASE,
+)
 # "Phòng GDĐT tổng hợp, báo cáo …": the unit opening a clause that sets a schedule.
 _CLAUSE_UNIT = re.compile(
     r"^(?:[^:]{0,40}:\s*)?(.{3,80}?),?\s+(?:tổng hợp|báo cáo|gửi|nộp|thực hiện)\b", re.IGNORECASE
@@ -343,7 +350,16 @@ def _money(folded: str) -> float | None:
         return None
     if m.group(3):
         return _parse_number(m.group(3)) / 1e6
-    return _parse_number(m.group(1)) * (1000.0 if m.group(2) == "ty" else 1.0)
+    return _parse_number(m.group(1)) * _money_factor(m.group(2))
+
+
+# "… kinh phí dự kiến 3,6 tỷ đồng từ nguồn …": the cost of the task a paragraph gives.
+_TASK_COST = re.compile(r"\bkinh phi\b[^.;]{0,40}?(?=\d)")
+
+
+def _task_budget(folded: str) -> float | None:
+    cost = _TASK_COST.search(folded)
+    return _money(folded[cost.end() :][:40]) if cost else None
 
 
 def _table_items(
@@ -430,6 +446,7 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
     if len(text) < 20 or _CLOSING.search(folded):
         return []
     lead, partners = _assignment(text, para.actor)
+    budget = _task_budget(folded)
 
     def item(kind: ItemKind, **extra: Any) -> Item:
         return Item(
@@ -439,6 +456,7 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
             section_title=para.title,
             lead=lead,
             partners=partners,
+            budget_million_vnd=budget,
             **extra,
         )
 
@@ -496,8 +514,9 @@ def _target(clause: str, para: _Para, measures: list[Measure]) -> Item:
 
 
 def _assignment(text: str, actor: str | None) -> tuple[str | None, list[str]]:
-    """Who leads and who partners: 'Giao X chủ trì, phối hợp với Y …' or the section's unit."""
-    assigned = _ASSIGNED.match(text)
+    """Who leads and who partners: 'Giao X chủ trì, phối hợp với Y …', '…: Phòng X chủ trì',
+    or the section's unit."""
+    assigned = _ASSIGNED.match(text) or _NAMED_LEAD.search(text)
     lead = squash(assigned.group(1)) if assigned else actor
     partners = [_short_unit(m.group(1)) for m in _PARTNER.finditer(text)]
     return lead, [p for p in partners if p and p != lead]

@@ -98,7 +98,10 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "qua dau", "qua don vi nao",
     ),
     "count": ("bao nhieu", "so luong"),
-    "budget": ("kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von"),
+    "budget": (
+        "kinh phi", "bao nhieu tien", "ngan sach", "chi phi", "trieu dong", "von", "du toan",
+        "ton bao nhieu", "het bao nhieu tien", "dau tu bao nhieu",
+    ),
     "product": ("san pham", "ket qua dau ra", "nop gi", "bao cao gi"),
     "meta": (
         "so hieu", "so may", "ke hoach so", "ke hoach ten", "ban hanh ngay", "ngay ban hanh",

@@ -464,6 +464,45 @@ def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
     assert extract_plan(text_to_blocks(text)).budget_million_vnd == 2557
 
 
+@pytest.mark.parametrize(
+    ("bullet", "lead", "budget"),
+    [
+        (
+            "Nâng cấp mạng LAN cho 12 trường THCS: Phòng Kế hoạch - Tài chính chủ trì, phối hợp"
+            " các trường; hoàn thành Quý II/2026, kinh phí 1,5 tỷ đồng.",
+            "Phòng Kế hoạch - Tài chính",
+            1500,
+        ),
+        (
+            "Tổ Tổng hợp - CNTT chủ trì tập huấn chữ ký số trước ngày 30/3/2026; kinh phí dự kiến"
+            " 36 triệu đồng từ nguồn chi sự nghiệp giáo dục.",
+            "Tổ Tổng hợp - CNTT",
+            36,
+        ),
+        (
+            "Số hóa hồ sơ học sinh trong tháng 4/2026 (Văn phòng Sở chủ trì; các trường phối"
+            " hợp), kinh phí 85.500 nghìn đồng.",
+            "Văn phòng Sở",
+            85.5,
+        ),
+        (
+            "Triển khai học bạ số cấp THCS do Tổ Giáo dục Trung học cơ sở chủ trì, xong trước"
+            " ngày 15/5/2026.",
+            "Tổ Giáo dục Trung học cơ sở",
+            None,
+        ),
+    ],
+)
+def test_a_task_paragraph_names_its_lead_and_cost(
+    bullet: str, lead: str, budget: float | None
+) -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:", f"### V. NHIỆM VỤ BỔ SUNG\n\n- {bullet}\n\nNơi nhận:"
+    )
+    task = item_with(extract_plan(text_to_blocks(text)), "deadline", bullet[:30])
+    assert (task.lead, task.budget_million_vnd) == (lead, budget)
+
+
 def test_a_report_due_in_the_quarter_after_and_who_sends_each_report() -> None:
     """'các trường … trước ngày 15 của tháng cuối quý; Phòng GDĐT tổng hợp … trước ngày 05
     của tháng đầu quý sau': two schedules, each with its own sender."""
