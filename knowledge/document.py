@@ -158,11 +158,16 @@ def text_to_blocks(text: str) -> list[Block]:
     builder = _Builder()
     for line in text.splitlines():
         cells = _row_cells(line)
-        if cells is None:
-            builder.other(_paragraph(line))
-        else:
+        if cells is not None:
             builder.row(cells)
+            continue
+        # a heading block laid out in two columns ("Số: 318/KH-UBND      Nghi Lộc, ngày …")
+        for part in _COLUMN_GAP.split(line.strip()):
+            builder.other(_paragraph(part))
     return builder.blocks
+
+
+_COLUMN_GAP = re.compile(r"\s{5,}")
 
 
 _PIPE = re.compile(r"(?<!\\)\|")

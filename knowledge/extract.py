@@ -290,11 +290,12 @@ class _Walker:
 
 def _heading_has_content(rank: int, text: str) -> bool:
     """Lettered items (a), b)) are sentences; a numbered heading only when it goes on past
-    its name ('1. Kiện toàn tổ chức …: a) …' is a name, a 200-character sentence is not)."""
+    its name ('1. Kiện toàn tổ chức …: a) …' is a name, a 200-character sentence is not, nor
+    is '1. Tổng kinh phí … là 1,88 tỷ đồng, gồm:')."""
     if rank == 4:
         return len(text) > 60 or text.rstrip()[-1:] in ".;:"
     _, colon, rest = text.partition(": ")
-    sentence = text.rstrip()[-1:] in ".;"
+    sentence = text.rstrip()[-1:] in ".;" or bool(_MONEY.search(fold(text)))
     return rank >= 1 and (len(text) > 150 or sentence or (bool(colon) and len(rest.split()) >= 5))
 
 

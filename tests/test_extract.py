@@ -95,6 +95,34 @@ def test_metadata_comes_from_the_heading_block(
     assert not facts.title.startswith(("Căn cứ", "Thực hiện Kế hoạch"))
 
 
+def test_a_heading_block_laid_out_in_two_columns() -> None:
+    """Text saved from a two-column heading keeps both columns on one line."""
+    body = UNSEEN.read_text(encoding="utf-8").split("KẾ HOẠCH", 1)[1]
+    heading = (
+        "ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "  XÃ NGHI LỘC                         Độc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 318/KH-UBND                     Nghi Lộc, ngày 24 tháng 9 năm 2025\n\nKẾ HOẠCH"
+    )
+    text = heading + body + "\nỦy ban nhân dân xã Nghi Lộc ban hành Kế hoạch."
+    facts = extract_plan(text_to_blocks(text))
+    assert (facts.number, facts.issuer, facts.locality, facts.issued_on) == (
+        "318/KH-UBND",
+        "UBND xã Nghi Lộc",
+        "Nghi Lộc",
+        "2025-09-24",
+    )
+
+
+def test_a_total_stated_in_a_numbered_line_is_the_plans_budget() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:",
+        "### IV. KINH PHÍ THỰC HIỆN\n\n1. Tổng kinh phí dự kiến là 1,88 tỷ đồng, gồm:\n\n"
+        "a) Ngân sách xã: 1.321.000.000 đồng;\n\nb) Nguồn xã hội hóa: 559 triệu đồng.\n\n"
+        "Nơi nhận:",
+    )
+    assert extract_plan(text_to_blocks(text)).budget_million_vnd == 1880
+
+
 def test_blank_day_and_month_keep_the_wording() -> None:
     assert plan("tam-chuc-2026").issued_text == "ngày tháng 6 năm 2026"
     assert plan("tuyen-hoa-2024").issued_text == "ngày tháng năm 2024"
