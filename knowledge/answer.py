@@ -58,7 +58,7 @@ RIVAL = 0.95  # a second item's share of the best score from which the two are a
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
-    r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa))* (?!cac\b)([a-z]+ [a-z]+)"
+    r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa|xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
 _DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
 # "tối thiểu 600 học liệu": a number of things a plan sets, not a date or a percentage

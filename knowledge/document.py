@@ -175,7 +175,7 @@ _PIPE_RULE = re.compile(r"\s*:?-+:?\s*")
 
 
 def _row_cells(line: str) -> tuple[str, ...] | None:
-    """Cells of a tab or markdown pipe row (() for a pipe rule line), None for other lines."""
+    """Cells of a tab or pipe row (() for a markdown rule line), None for other lines."""
     stripped = line.strip()
     if stripped.startswith("|"):
         inner = stripped[1:]
@@ -186,6 +186,8 @@ def _row_cells(line: str) -> tuple[str, ...] | None:
             return ()
     elif "\t" in line:
         pieces = line.split("\t")
+    elif stripped.count(" | ") >= 2:  # a pipe table typed without the outer bars
+        pieces = _PIPE.split(stripped)
     else:
         return None
     return tuple("\n".join(_lines(_clean(piece))) for piece in pieces)

@@ -382,8 +382,10 @@ def _table_items(
             parse_schedule(source.get("time"), ctx) if source.get("time") else (None, [])
         )
         implementers = squash(source.get("implementers"))
-        budget_cell = record.get("budget")
-        number = _NUMBER.search(budget_cell) if budget_cell else None
+        budget_cell = fold(record.get("budget") or "")
+        number = _NUMBER.search(budget_cell)
+        # a cell may carry its own unit ("1,85 tỷ đồng") whatever the column says
+        budget = _money(budget_cell) or (_parse_number(number.group()) * factor if number else None)
         kind: ItemKind = "target" if table.is_target_table else "task"
         items.append(
             Item(
@@ -396,7 +398,7 @@ def _table_items(
                 partners=_split_units(source.get("partners")),
                 applies_to=school_levels(f"{content} {implementers}"),
                 due=due,
-                budget_million_vnd=_parse_number(number.group()) * factor if number else None,
+                budget_million_vnd=budget,
                 product=squash(source.get("product")) or None,
                 reporter=implementers if table.is_target_table and implementers else None,
                 report_to=_report_to(content),

@@ -123,6 +123,23 @@ def test_a_total_stated_in_a_numbered_line_is_the_plans_budget() -> None:
     assert extract_plan(text_to_blocks(text)).budget_million_vnd == 1880
 
 
+def test_a_pipe_table_without_outer_bars_and_a_cell_with_its_own_unit() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:",
+        "### V. BẢNG PHÂN CÔNG NHIỆM VỤ\n\nĐơn vị tính kinh phí: triệu đồng\n\n"
+        "TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian hoàn thành | Kinh phí\n"
+        "1 | Rà soát an toàn thông tin cho các trường | Văn phòng HĐND và UBND xã"
+        " | Các trường | Trong tháng 01/2026 | 45\n"
+        "2 | Xây dựng kho học liệu số của xã | Phòng Văn hóa - Xã hội | Các trường"
+        " | Quý III/2026 | 1,85 tỷ đồng\n\nNơi nhận:",
+    )
+    rows = [i for i in extract_plan(text_to_blocks(text)).items if i.section.startswith("V, TT")]
+    assert [(r.lead, r.due and r.due.on, r.budget_million_vnd) for r in rows] == [
+        ("Văn phòng HĐND và UBND xã", date(2026, 1, 31), 45),
+        ("Phòng Văn hóa - Xã hội", date(2026, 9, 30), 1850),
+    ]
+
+
 def test_blank_day_and_month_keep_the_wording() -> None:
     assert plan("tam-chuc-2026").issued_text == "ngày tháng 6 năm 2026"
     assert plan("tuyen-hoa-2024").issued_text == "ngày tháng năm 2024"
