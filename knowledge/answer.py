@@ -142,7 +142,8 @@ class AnswerEngine:
                 self.plan_docs[plan.id].add(self.index.add(syllables(folded)))
                 self.docs.append(_Doc(item, plan))
         self.index.freeze()
-        self._counted = [bool(_COUNTED.search(fold(d.item.text))) for d in self.docs]
+        self._folded = [fold(d.item.text) for d in self.docs]
+        self._counted = [bool(_COUNTED.search(text)) for text in self._folded]
         self._actors = [
             _actor(expand(fold(d.item.lead or d.item.reporter or ""))) for d in self.docs
         ]
@@ -214,10 +215,10 @@ class AnswerEngine:
         """A place named after its kind of office ('so gddt ha noi') that no plan is about."""
         for match in _PLACE.finditer(expand(folded)):
             place = match.group(1)
-            first, second = place.split()
+            first, second = syllables(place)  # "định kỳ" is indexed as "dinh ki"
             if first in STOPWORDS or second in STOPWORDS or place in self._plans_by_key:
                 continue
-            if intent_words(place).split() != [first, second]:
+            if syllables(intent_words(place)) != [first, second]:
                 continue  # "gửi UBND phường hạn ngày nào": question words, not a place
             if f"{first}_{second}" not in self.index.postings:
                 return place
@@ -315,7 +316,7 @@ class AnswerEngine:
         asked = asked_frequencies(expand(folded))
         ranked = [  # "báo cáo quý" is answered by a quarterly report or not at all
             entry
-            for entry in self._rank(words, content, allowed, wanted, period)
+            for entry in self._rank(words, content, allowed, wanted, period, _duties(folded))
             if recurs_as(entry[2].item, asked)
         ]
         if "contact" in wanted:  # a plan's few contact paragraphs: the one naming most wins
@@ -378,9 +379,10 @@ class AnswerEngine:
     def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
         """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
         ngành GD Hà Tĩnh"), not anything in it."""
-        if not specific:
+        subject = set(specific) - _CARRYING_OUT
+        if not subject:
             return True
-        return scope is not None and all(set(specific) <= self._plan_words[p] for p in scope)
+        return scope is not None and all(subject <= self._plan_words[p] for p in scope)
 
     def _whole_plan(self, plan_id: int, wanted: set[str], today: date) -> Answer:
         """Every item of one plan of the kind a listing asks for, in the plan's order."""
@@ -410,7 +412,11 @@ class AnswerEngine:
         allowed: np.ndarray | None,
         wanted: set[str],
         period: Period | None,
+        duties: Sequence[re.Pattern[str]] = (),
     ) -> list[tuple[float, float, _Doc]]:
+        """Items by how well they fit, with the share of the question's subject each holds.
+        `duties` are the duties a "who" question names ("ai chủ trì tham mưu … tổng hợp"):
+        an item saying them ("Giao Phòng X chủ trì … tham mưu … tổng hợp") is about that."""
         if not content:
             return []
         # a year picks the plan or the period (both weighed elsewhere), not the item
@@ -433,6 +439,7 @@ class AnswerEngine:
             if not _for_levels(doc.item, levels):
                 continue  # "học bạ số THPT" is not answered by the THCS target
             fit = _fit(doc.item, wanted, period, self._counted[match.doc])
+            fit *= 1 + 0.15 * sum(bool(duty.search(self._folded[match.doc])) for duty in duties)
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
                 fit *= 1.3 if lead == actor else 0.85
             # words matched one by one, none beside its neighbour, are chance unless all of
@@ -556,12 +563,14 @@ class AnswerEngine:
         return Answer(True, shorten(f"Các hạn {window}:\n" + "\n".join(lines), MAX_ANSWER), sources)
 
 
+# "kinh phí thực hiện / triển khai kế hoạch": carrying out the plan is still the plan.
+_CARRYING_OUT = frozenset("thuc hien trien khai du kien".split())
 _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
 # Words of "what is due soon" questions that name no particular task or report.
 _ROUTINE = frozenset(
     "bao cao nhiem vu viec cong can lam moc cuoi dau truong phong don vi ngay"
     " mam non tieu hoc trung co so pho thong"  # the asker's own school
-    " xa phuong huyen uy ban nhan dan".split()  # and where it reports
+    " xa phuong quan huyen uy ban nhan dan".split()  # and where it reports
 )
 
 
@@ -666,6 +675,17 @@ def _best(
         seen_plans.add(doc.plan.id)
         chosen.append(doc)
     return chosen
+
+
+# What a unit is asked to do in a "who" question, as the plans word the assignment.
+_DUTIES = tuple(
+    re.compile(rf"\b{duty}\b")
+    for duty in ("chu tri", "phu trach", "tham muu", "tong hop", "phoi hop", "chiu trach nhiem")
+)
+
+
+def _duties(folded: str) -> list[re.Pattern[str]]:
+    return [duty for duty in _DUTIES if duty.search(folded)]
 
 
 def _concepts_in(words: list[str]) -> list[tuple[list[tuple[str, str]], set[str]]]:

@@ -52,8 +52,8 @@ _PARTNER = re.compile(
     re.IGNORECASE,
 )
 _REPORT_TO = re.compile(
-    r"(?:báo cáo|gửi)[^.;]*?\bvề\s+(.+?)"
-    r"(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc|như sau)\b|[.;,:]|$)"
+    r"(?:(?:báo cáo|gửi)[^.;]*?\bvề\s+|báo cáo\s+(?=(?:UBND|Ủy ban|Sở|Bộ)\s))(.+?)"
+    r"(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc|như sau|định kỳ|hằng|hàng|chậm nhất)\b|[.;,:]|$)"
     r"(\s*\(qua[^)]*\))?",
     re.IGNORECASE,
 )
@@ -154,6 +154,7 @@ class _Walker:
             self.lead_in = None
             if _heading_has_content(heading.rank, text):
                 self._content(_strip_number(text))
+                self._note_lead_in(_strip_number(text))
             return
         if not self.started:
             return
@@ -164,11 +165,16 @@ class _Walker:
             self.paras[-1].text = f"{self.paras[-1].text} {text}"
         else:
             self._content(text)
-            lead_in = _LEAD_IN.match(text) if self.zone == "organize" else None
             self.lead_in = None
-            if lead_in and _UNIT_START.match(fold(lead_in.group(1))):
-                self.lead_in = self.paras[-1]
-                self.lead_in.actor = lead_in.group(1)
+            self._note_lead_in(text)
+
+    def _note_lead_in(self, text: str) -> None:
+        """A sentence leading into bullets ("Các trường … báo cáo về Phòng GDĐT như sau:")
+        gives them their sender and destination."""
+        lead_in = _LEAD_IN.match(text) if self.zone == "organize" else None
+        if lead_in and _UNIT_START.match(fold(lead_in.group(1))):
+            self.lead_in = self.paras[-1]
+            self.lead_in.actor = lead_in.group(1)
 
     def _heading(self, text: str) -> _Heading | None:
         for pattern, rank in ((_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4)):

@@ -448,6 +448,24 @@ def test_a_concept_is_matched_whole_not_by_its_syllables(engine: AnswerEngine) -
     assert says(both, "70%", "50%")
 
 
+def test_who_is_asked_for_the_duties_the_plan_assigns(engine: AnswerEngine) -> None:
+    """'chủ trì tham mưu … tổng hợp báo cáo' is what the plan gives the unit leading it."""
+    question = (
+        "Ai chủ trì tham mưu triển khai kế hoạch CĐS Ninh Bình và tổng hợp báo cáo UBND tỉnh?"
+    )
+    assert says(engine.ask(question, TODAY), "Chủ trì: Phòng Công tác học sinh, sinh viên")
+
+
+def test_carrying_out_the_plan_is_still_the_plan(engine: AnswerEngine) -> None:
+    answer = engine.ask("Tổng kinh phí thực hiện kế hoạch chuyển đổi số của Nha Trang", TODAY)
+    assert answer.text.startswith("Tổng kinh phí: 7.048 triệu đồng")
+
+
+def test_a_schedule_word_after_ubnd_tinh_is_not_a_place(engine: AnswerEngine) -> None:
+    answer = engine.ask("Ninh Bình báo cáo UBND tỉnh định kỳ hằng quý trước ngày nào", TODAY)
+    assert answer.answered and says(answer, "hằng quý", "20")
+
+
 def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
     """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
     answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)

@@ -500,6 +500,24 @@ def test_bullets_after_a_lead_in_report_for_the_units_it_names() -> None:
     assert all(i.lead != "Chế độ báo cáo" for i in facts.items)
 
 
+def test_a_lettered_lead_in_and_a_report_made_to_the_province() -> None:
+    text = UNSEEN.read_text(encoding="utf-8").replace(
+        "Nơi nhận:",
+        "### V. TỔ CHỨC THỰC HIỆN\n\n1. Chế độ báo cáo\n\n"
+        "a) UBND các xã, phường báo cáo về Phòng GDĐT (qua bộ phận CNTT) như sau:\n"
+        "- Báo cáo định kỳ hằng quý (trước ngày 18 của tháng cuối quý);\n\n"
+        "b) Phòng GDĐT tổng hợp, báo cáo UBND huyện định kỳ hằng quý trước ngày 22 của"
+        " tháng cuối quý.\n\nNơi nhận:",
+    )
+    facts = extract_plan(text_to_blocks(text))
+    quarterly = item_with(facts, "report", "Báo cáo định kỳ hằng quý (trước ngày 18")
+    assert (quarterly.reporter, quarterly.report_to) == (
+        "UBND các xã, phường",
+        "Phòng GDĐT (qua bộ phận CNTT)",
+    )
+    assert item_with(facts, "report", "báo cáo UBND huyện").report_to == "UBND huyện"
+
+
 def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
     text = UNSEEN.read_text(encoding="utf-8").replace(
         "Nơi nhận:",
