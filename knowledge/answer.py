@@ -60,6 +60,7 @@ _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa|xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
+_PHONE = re.compile(r"\d{3,4}[. ]?\d{3}[. ]?\d{3}")
 _DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
 # "tối thiểu 600 học liệu": a number of things a plan sets, not a date or a percentage
 _COUNTED = re.compile(r"\b(?:toi thieu|it nhat|dat|tren|khong duoi)\s+\d[\d.]*\s+[a-z]")
@@ -309,6 +310,15 @@ class AnswerEngine:
         if not any(word.isalpha() for word in content):  # "1", "?", only filler words
             return Answer(False, NOT_FOUND)
         allowed = None if scope is None else self._mask(scope)
+        plan_contact = (  # "muốn hỏi về kế hoạch CĐS xã X thì liên hệ ai"
+            self._plan_contact(next(iter(scope or ())), content)
+            if wanted & {"contact", "budget", "deadline"} == {"contact"}
+            and one_plan
+            and self._names_plan_only(specific, scope)
+            else None
+        )
+        if plan_contact is not None:
+            return self._compose([plan_contact], wanted, None, today, set(content))
         if "budget" in wanted and "lead" not in wanted and self._names_plan_only(specific, scope):
             plans = [p for p in self.plans if scope is None or p.id in scope]
             if not specific or any(p.budget_million_vnd is not None for p in plans):
@@ -379,10 +389,25 @@ class AnswerEngine:
     def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
         """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
         ngành GD Hà Tĩnh"), not anything in it."""
-        subject = set(specific) - _CARRYING_OUT
+        subject = set(_CARRYING_OUT.sub(" ", " ".join(specific)).split())
         if not subject:
             return True
         return scope is not None and all(subject <= self._plan_words[p] for p in scope)
+
+    def _plan_contact(self, plan_id: int, words: list[str]) -> _Doc | None:
+        """Whom the plan asks to call about it: the contact paragraph naming most of the
+        question's words ("anh Khải"), else the first one giving a phone number."""
+        contacts = [
+            n for n in sorted(self.plan_docs[plan_id]) if self.docs[n].item.kind == "contact"
+        ]
+        if not contacts:
+            return None
+
+        def fit(n: int) -> tuple[int, bool]:
+            named = sum(self.index.holds(word, n) for word in set(words))
+            return named, bool(_PHONE.search(self._folded[n]))
+
+        return self.docs[max(contacts, key=fit)]
 
     def _whole_plan(self, plan_id: int, wanted: set[str], today: date) -> Answer:
         """Every item of one plan of the kind a listing asks for, in the plan's order."""
@@ -431,7 +456,7 @@ class AnswerEngine:
         titled: dict[int, set[str]] = {}
         actor = _actor(said)
         levels = set(school_levels(said))
-        few = len(set(weights) - _GENERIC) < 4
+        few = len(set(weights) - _GENERIC) < 3
         concepts = _concepts_in(words)
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
@@ -443,7 +468,7 @@ class AnswerEngine:
             if actor and (lead := self._actors[match.doc]):  # "các trường nộp…", not the Phòng
                 fit *= 1.3 if lead == actor else 0.85
             # words matched one by one, none beside its neighbour, are chance unless all of
-            # four or more specific words match ("mạng LAN chuyển sang IPv6")
+            # three or more specific words match ("mạng LAN, IPv6")
             scattered = not match.paired and (few or match.covered < 0.9 * total)
             if fit == 0 or (len(weights) >= 2 and scattered):
                 continue
@@ -564,7 +589,7 @@ class AnswerEngine:
 
 
 # "kinh phí thực hiện / triển khai kế hoạch": carrying out the plan is still the plan.
-_CARRYING_OUT = frozenset("thuc hien trien khai du kien".split())
+_CARRYING_OUT = re.compile(r"\b(?:thuc hien|trien khai|du kien)\b")
 _GENERIC = frozenset("tong ke hoach chuyen doi so nganh giao duc va dao tao nam".split())
 # Words of "what is due soon" questions that name no particular task or report.
 _ROUTINE = frozenset(

@@ -466,6 +466,17 @@ def test_a_schedule_word_after_ubnd_tinh_is_not_a_place(engine: AnswerEngine) ->
     assert answer.answered and says(answer, "hằng quý", "20")
 
 
+def test_whom_to_call_about_a_plan_is_its_contact(engine: AnswerEngine) -> None:
+    answer = engine.ask("muốn hỏi về kế hoạch CĐS hải phòng thì liên hệ ai", TODAY)
+    assert answer.text.startswith("Liên hệ: 02253.842.445")
+
+
+def test_three_rare_words_found_apart_still_match(engine: AnswerEngine) -> None:
+    assert says(
+        engine.ask("mang LAN, IPv6 o ninh binh han hoan thanh khi nao", TODAY), "31/12/2025"
+    )
+
+
 def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
     """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
     answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)
