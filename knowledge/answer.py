@@ -340,6 +340,8 @@ class AnswerEngine:
             close = [doc for _, coverage, doc in ranked if coverage >= floor]
             return _listing(close, wanted, today)
         chosen = _best(ranked, floor, wanted, period, scope)
+        if period and wanted == {"deadline"} and not any(_due_in(d.item, period) for d in chosen):
+            return self._not_found(ranked)  # "sơ kết 6 tháng" where the plan sets none
         answer = self._compose(chosen, wanted, period, today, set(content) | set(terms(words)))
         if len(chosen) > 1:
             return answer
@@ -628,6 +630,14 @@ def _supplies(item: ItemRecord, kind: str) -> bool:
     if kind == "deadline":
         return bool(item.due_on or item.recurrence or item.milestones)
     return item.kind == "contact"
+
+
+def _due_in(item: ItemRecord, period: Period) -> bool:
+    """Whether the item gives a deadline for the asked period: a one-off date, or a
+    schedule falling due for it."""
+    if item.recurrence:
+        return bool(occurrences(item.recurrence, *_reporting_window(item.recurrence, period)))
+    return _supplies(item, "deadline")
 
 
 def _fact_line(item: ItemRecord, kind: str, today: date, asked: set[str]) -> str:

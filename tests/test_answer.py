@@ -477,6 +477,14 @@ def test_three_rare_words_found_apart_still_match(engine: AnswerEngine) -> None:
     )
 
 
+def test_a_report_for_a_period_the_plan_does_not_schedule(engine: AnswerEngine) -> None:
+    """Ninh Bình reports monthly, quarterly and yearly: no half-year report to date."""
+    assert not engine.ask(
+        "Ninh Bình hạn nộp báo cáo sơ kết 6 tháng đầu năm về CĐS?", TODAY
+    ).answered
+    assert says(engine.ask("Ninh Bình hạn nộp báo cáo quý IV/2025 về CĐS?", TODAY), "20/12/2025")
+
+
 def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
     """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
     answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)
