@@ -447,7 +447,9 @@ class AnswerEngine:
         if not content:
             return []
         # a year picks the plan or the period (both weighed elsewhere), not the item
-        weights = {w: self.index.idf(w) for w in set(content) if not _A_YEAR.fullmatch(w)}
+        weights = {  # nor does a bare count ("đợt 1" for "1 tháng", "mức 3")
+            w: self.index.idf(w) for w in set(content) if not (_A_YEAR.fullmatch(w) or w.isdigit())
+        }
         if not weights:
             return []
         total = sum(weights.values())

@@ -485,6 +485,11 @@ def test_a_report_for_a_period_the_plan_does_not_schedule(engine: AnswerEngine) 
     assert says(engine.ask("Ninh Bình hạn nộp báo cáo quý IV/2025 về CĐS?", TODAY), "20/12/2025")
 
 
+def test_a_bare_number_is_not_what_a_question_is_about(engine: AnswerEngine) -> None:
+    question = "nha trang thuong bao nhieu tien cho truong dat muc chuyen doi so 3?"
+    assert not engine.ask(question, TODAY).answered
+
+
 def test_a_two_word_cue_is_taken_whole(engine: AnswerEngine) -> None:
     """'hạn chót' is a deadline cue; 'chót' left behind would be a subject word."""
     answer = engine.ask("nâng cấp cổng TTĐT các trường ở Nha Trang xong hạn chót", TODAY)
