@@ -24,6 +24,12 @@ def plan(name: str) -> PlanFacts:
     return extract_plan(read_blocks(path))
 
 
+def unseen_with(closing: str) -> PlanFacts:
+    """The unseen plan with `closing` added before its 'Nơi nhận:' list."""
+    text = UNSEEN.read_text(encoding="utf-8").replace("Nơi nhận:", f"{closing}\n\nNơi nhận:")
+    return extract_plan(text_to_blocks(text))
+
+
 def items(facts: PlanFacts, kind: str, section_prefix: str = "") -> list[Item]:
     return [i for i in facts.items if i.kind == kind and i.section.startswith(section_prefix)]
 
@@ -114,26 +120,23 @@ def test_a_heading_block_laid_out_in_two_columns() -> None:
 
 
 def test_a_total_stated_in_a_numbered_line_is_the_plans_budget() -> None:
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:",
+    facts = unseen_with(
         "### IV. KINH PHÍ THỰC HIỆN\n\n1. Tổng kinh phí dự kiến là 1,88 tỷ đồng, gồm:\n\n"
         "a) Ngân sách xã: 1.321.000.000 đồng;\n\nb) Nguồn xã hội hóa: 559 triệu đồng.\n\n"
-        "Nơi nhận:",
     )
-    assert extract_plan(text_to_blocks(text)).budget_million_vnd == 1880
+    assert facts.budget_million_vnd == 1880
 
 
 def test_a_pipe_table_without_outer_bars_and_a_cell_with_its_own_unit() -> None:
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:",
+    facts = unseen_with(
         "### V. BẢNG PHÂN CÔNG NHIỆM VỤ\n\nĐơn vị tính kinh phí: triệu đồng\n\n"
         "TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian hoàn thành | Kinh phí\n"
         "1 | Rà soát an toàn thông tin cho các trường | Văn phòng HĐND và UBND xã"
         " | Các trường | Trong tháng 01/2026 | 45\n"
         "2 | Xây dựng kho học liệu số của xã | Phòng Văn hóa - Xã hội | Các trường"
-        " | Quý III/2026 | 1,85 tỷ đồng\n\nNơi nhận:",
+        " | Quý III/2026 | 1,85 tỷ đồng",
     )
-    rows = [i for i in extract_plan(text_to_blocks(text)).items if i.section.startswith("V, TT")]
+    rows = [i for i in facts.items if i.section.startswith("V, TT")]
     assert [(r.lead, r.due and r.due.on, r.budget_million_vnd) for r in rows] == [
         ("Văn phòng HĐND và UBND xã", date(2026, 1, 31), 45),
         ("Phòng Văn hóa - Xã hội", date(2026, 9, 30), 1850),
@@ -482,14 +485,12 @@ def test_a_report_due_on_a_day_of_the_last_month_of_each_quarter_recurs_quarterl
 def test_bullets_after_a_lead_in_report_for_the_units_it_names() -> None:
     """A heading naming a topic ('Chế độ báo cáo') is nobody's unit; the sentence leading
     into the bullets says who reports and where to."""
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:",
+    facts = unseen_with(
         "2. Chế độ báo cáo\n\nCác trường THCS, Trung tâm GDNN-GDTX thực hiện chế độ báo cáo"
         " về Phòng GDĐT (qua bộ phận CNTT) như sau:\n"
         "+ Báo cáo tiến độ hằng tháng: trước ngày 18 hằng tháng;\n"
-        "+ Báo cáo sơ kết 6 tháng đầu năm 2026: trước ngày 16/6/2026.\n\nNơi nhận:",
+        "+ Báo cáo sơ kết 6 tháng đầu năm 2026: trước ngày 16/6/2026.",
     )
-    facts = extract_plan(text_to_blocks(text))
     monthly = item_with(facts, "report", "Báo cáo tiến độ hằng tháng: trước ngày 18")
     assert monthly.reporter == "Các trường THCS, Trung tâm GDNN-GDTX"
     assert monthly.report_to == "Phòng GDĐT (qua bộ phận CNTT)"
@@ -501,15 +502,13 @@ def test_bullets_after_a_lead_in_report_for_the_units_it_names() -> None:
 
 
 def test_a_lettered_lead_in_and_a_report_made_to_the_province() -> None:
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:",
+    facts = unseen_with(
         "### V. TỔ CHỨC THỰC HIỆN\n\n1. Chế độ báo cáo\n\n"
         "a) UBND các xã, phường báo cáo về Phòng GDĐT (qua bộ phận CNTT) như sau:\n"
         "- Báo cáo định kỳ hằng quý (trước ngày 18 của tháng cuối quý);\n\n"
         "b) Phòng GDĐT tổng hợp, báo cáo UBND huyện định kỳ hằng quý trước ngày 22 của"
-        " tháng cuối quý.\n\nNơi nhận:",
+        " tháng cuối quý.",
     )
-    facts = extract_plan(text_to_blocks(text))
     quarterly = item_with(facts, "report", "Báo cáo định kỳ hằng quý (trước ngày 18")
     assert (quarterly.reporter, quarterly.report_to) == (
         "UBND các xã, phường",
@@ -519,12 +518,11 @@ def test_a_lettered_lead_in_and_a_report_made_to_the_province() -> None:
 
 
 def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:",
+    facts = unseen_with(
         "### IV. KINH PHÍ\n\nTổng kinh phí dự kiến: 2.557.000.000 đồng, trong đó ngân sách"
-        " huyện: 1.711 triệu đồng.\n\nNơi nhận:",
+        " huyện: 1.711 triệu đồng.",
     )
-    assert extract_plan(text_to_blocks(text)).budget_million_vnd == 2557
+    assert facts.budget_million_vnd == 2557
 
 
 @pytest.mark.parametrize(
@@ -559,10 +557,7 @@ def test_a_total_budget_written_in_dong_is_read_in_millions() -> None:
 def test_a_task_paragraph_names_its_lead_and_cost(
     bullet: str, lead: str, budget: float | None
 ) -> None:
-    text = UNSEEN.read_text(encoding="utf-8").replace(
-        "Nơi nhận:", f"### V. NHIỆM VỤ BỔ SUNG\n\n- {bullet}\n\nNơi nhận:"
-    )
-    task = item_with(extract_plan(text_to_blocks(text)), "deadline", bullet[:30])
+    task = item_with(unseen_with(f"### V. NHIỆM VỤ BỔ SUNG\n\n- {bullet}"), "deadline", bullet[:30])
     assert (task.lead, task.budget_million_vnd) == (lead, budget)
 
 
