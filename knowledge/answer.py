@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.contacts import whom_to_contact
+from knowledge.contacts import gives_phone, whom_to_contact
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import (
     CONCEPTS,
@@ -60,7 +60,6 @@ _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa|xa))* (?!cac\b)([a-z]+ [a-z]+)"
 )
-_PHONE = re.compile(r"\d{3,4}[. ]?\d{3}[. ]?\d{3}")
 _DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
 # "tối thiểu 600 học liệu": a number of things a plan sets, not a date or a percentage
 _COUNTED = re.compile(r"\b(?:toi thieu|it nhat|dat|tren|khong duoi)\s+\d[\d.]*\s+[a-z]")
@@ -407,7 +406,7 @@ class AnswerEngine:
 
         def fit(n: int) -> tuple[int, bool]:
             named = sum(self.index.holds(word, n) for word in set(words))
-            return named, bool(_PHONE.search(self._folded[n]))
+            return named, gives_phone(self.docs[n].item.text)
 
         return self.docs[max(contacts, key=fit)]
 
@@ -749,7 +748,9 @@ def _rival_deadline(best: _Doc, doc: _Doc, closeness: float, wanted: set[str]) -
         and closeness >= RIVAL
         and doc.plan.id == best.plan.id
         and doc.item.kind == best.item.kind
-        and None is not doc.item.due_on != best.item.due_on is not None
+        and doc.item.due_on is not None
+        and best.item.due_on is not None
+        and doc.item.due_on != best.item.due_on
     )
 
 

@@ -54,6 +54,12 @@ def contact_details(text: str) -> list[str]:
     return details
 
 
+def gives_phone(text: str) -> bool:
+    """Whether `text` gives a phone number or hotline, not only an email."""
+    phones = (_phone_key(m.group()) for m in _PHONE.finditer(text))
+    return any(phones) or _HOTLINE.search(text) is not None
+
+
 def whom_to_contact(text: str, relevance: Callable[[str], int]) -> str:
     """Who to contact and how, from a contact paragraph: when it names several people, the
     one whose part of the text is most `relevance`-ant to the question ("nội dung về kinh

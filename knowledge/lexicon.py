@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from knowledge.text import fold
+
 # Abbreviations of Vietnamese education administration, expanded before indexing and search
 # so "CĐS" in a question finds "chuyển đổi số" in a plan and the other way round.
 ABBREVIATIONS = {
@@ -126,20 +128,18 @@ INTENTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+_AI = "trí tuệ nhân tạo"
+
+
 def spell_out_ai(text: str) -> str:
     """'AI' in capitals is artificial intelligence, not the question word 'ai' (who)."""
-    return re.sub(r"\bAI\b", "trí tuệ nhân tạo", text)
+    return re.sub(r"\bAI\b", _AI, text)
 
 
 # Names of three or more syllables that mean one thing: a text holding only some of their
 # syllables ("số" of "số liệu" for "chuyển đổi số") does not speak of them.
-CONCEPTS = tuple(
-    sorted(
-        {tuple(p.split()) for p in ABBREVIATIONS.values() if len(p.split()) >= 3}
-        | {("tri", "tue", "nhan", "tao")},
-        key=len,
-        reverse=True,
-    )
+CONCEPTS = frozenset(
+    tuple(name.split()) for name in [*ABBREVIATIONS.values(), fold(_AI)] if len(name.split()) >= 3
 )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.contacts import contact_details, whom_to_contact
+from knowledge.contacts import contact_details, gives_phone, whom_to_contact
 from knowledge.document import read_blocks, text_to_blocks
 from knowledge.extract import extract_plan
 from knowledge.facts import Item, PlanFacts
@@ -424,6 +424,12 @@ def test_contact_details_are_phones_and_emails_as_written(text: str, details: li
 )
 def test_dates_numbers_money_and_percentages_are_not_contacts(text: str) -> None:
     assert contact_details(text) == []
+
+
+def test_a_paragraph_gives_a_phone_only_with_a_real_number() -> None:
+    assert gives_phone("Bà Trần Thị Thu, điện thoại: 0912.486.357")
+    assert not gives_phone("gửi bản mềm qua email vhxh.nghiloc@nghean.gov.vn")
+    assert not gives_phone("theo Quyết định 4725/QĐ-BGDĐT ngày 30/12/2022, 1.321.000.000 đồng")
 
 
 def test_hai_phong_closing_paragraph_is_a_contact() -> None:
