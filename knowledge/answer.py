@@ -56,6 +56,7 @@ _RESPELL = 88  # rapidfuzz ratio from which two words are a plan's locality mist
 _PLACE_NAMES = PlaceNames()
 RIVAL = 0.95  # a second item's share of the best score from which the two are a tie
 RERANKED = 400  # best-scoring documents weighed for what the question asks
+BOUND = 0.03  # Dice of two syllables from which the plans use them as one word ("học phí")
 _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa|xa))* (?!cac\b)([a-z]+ [a-z]+)"
@@ -460,7 +461,7 @@ class AnswerEngine:
         actor = _actor(said)
         levels = set(school_levels(said))
         few = len(set(weights) - _GENERIC) < 3
-        concepts = _concepts_in(words)
+        compounds = _compounds_in(words, weights, self.index)
         ranked = []
         for match in self.index.search(words, weights, allowed, RERANKED):
             doc = self.docs[match.doc]
@@ -483,11 +484,11 @@ class AnswerEngine:
                 for word in titled[doc.plan.id]
                 if not self.index.holds(word, match.doc)
             )
-            partial = sum(  # syllables of a concept the item does not name whole
+            partial = sum(  # syllables of a compound the item does not write whole
                 weights.get(word, 0.0)
-                for pairs, own in concepts
+                for pairs, own in compounds
                 if not set(pairs) <= self._title_pairs[doc.plan.id]
-                and not all(self.index.holds(f"{a}_{b}", match.doc) for a, b in pairs)
+                and not self._writes(match.doc, pairs)
                 for word in own
                 if self.index.holds(word, match.doc)
             )
@@ -497,6 +498,20 @@ class AnswerEngine:
             ranked.append((match.score * fit * (0.5 + coverage), coverage, doc))
         ranked.sort(key=lambda entry: -entry[0])
         return ranked
+
+    def _writes(self, doc: int, pairs: list[tuple[str, str]]) -> bool:
+        """Whether an item writes a compound of the question: side by side, in the other order
+        ("bảo đảm" for "đảm bảo"), or, for two syllables, a short gloss apart ("mạng nội bộ
+        (LAN)" for "mạng LAN")."""
+        if all(
+            self.index.holds(f"{a}_{b}", doc) or self.index.holds(f"{b}_{a}", doc) for a, b in pairs
+        ):
+            return True
+        if len(pairs) > 1:
+            return False
+        ((first, second),) = pairs
+        said = syllables(self._folded[doc])
+        return any(second in said[at + 1 : at + 4] for at, w in enumerate(said) if w == first)
 
     def _not_found(self, ranked: list[tuple[float, float, _Doc]]) -> Answer:
         suggestions: dict[str, Suggestion] = {}
@@ -724,18 +739,36 @@ def _duties(folded: str) -> list[re.Pattern[str]]:
     return [duty for duty in _DUTIES if duty.search(folded)]
 
 
-def _concepts_in(words: list[str]) -> list[tuple[list[tuple[str, str]], set[str]]]:
-    """Each several-syllable concept the question names: its adjacent-syllable pairs, and
+def _compounds_in(
+    words: list[str], weights: dict[str, float], index: Bm25Index
+) -> list[tuple[list[tuple[str, str]], set[str]]]:
+    """The question's words of several syllables, each as its adjacent-syllable pairs and
     those of its syllables the question uses nowhere else ("trực tuyến" of "DVCTT" also
-    stands alone in "thanh toán trực tuyến")."""
-    found = []
+    stands alone in "thanh toán trực tuyến"). They are the named concepts ("trí tuệ nhân
+    tạo"), then pairs the plans write side by side ("học phí"), the most tightly bound first
+    so that no syllable is in two ("báo cáo | quý", not "báo | cáo quý")."""
+    spans: list[tuple[int, int]] = []
     for concept in CONCEPTS:
         size = len(concept)
-        starts = [at for at in range(len(words)) if tuple(words[at : at + size]) == concept]
-        if starts:
-            inside = {at + n for at in starts for n in range(size)}
-            elsewhere = {w for at, w in enumerate(words) if at not in inside}
-            found.append((list(itertools.pairwise(concept)), set(concept) - elsewhere))
+        spans += [(at, size) for at in range(len(words)) if tuple(words[at : at + size]) == concept]
+    taken = {at + n for at, size in spans for n in range(size)}
+    bound = sorted(
+        (
+            (-index.bond(words[at], words[at + 1]), at)
+            for at in range(len(words) - 1)
+            if words[at] in weights and words[at + 1] in weights
+        ),
+    )
+    for strength, at in bound:
+        if -strength >= BOUND and not {at, at + 1} & taken:
+            spans.append((at, 2))
+            taken |= {at, at + 1}
+    found = []
+    for at, size in spans:
+        inside = range(at, at + size)
+        elsewhere = {w for n, w in enumerate(words) if n not in inside}
+        compound = words[at : at + size]
+        found.append((list(itertools.pairwise(compound)), set(compound) - elsewhere))
     return found
 
 

@@ -85,9 +85,18 @@ class Bm25Index:
         self.vocabulary = sorted(w for w in words if len(w) >= 3)
 
     def idf(self, term: str) -> float:
-        found = self.postings.get(term)
-        hits = len(found[0]) if found is not None else len(self.counts.get(term, ()))
+        hits = self._hits(term)
         return math.log(1 + (len(self.lengths) - hits + 0.5) / (hits + 0.5))
+
+    def bond(self, first: str, second: str) -> float:
+        """How tightly two syllables make one word: the share of the documents using either
+        that write them side by side (Dice's coefficient)."""
+        pair, alone = self._hits(f"{first}_{second}"), self._hits(first) + self._hits(second)
+        return 2 * pair / alone if alone else 0.0
+
+    def _hits(self, term: str) -> int:
+        found = self.postings.get(term)
+        return len(found[0]) if found is not None else len(self.counts.get(term, ()))
 
     def holds(self, term: str, doc: int) -> bool:
         """Whether the document contains the term (postings are in document order)."""

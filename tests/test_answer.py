@@ -448,6 +448,15 @@ def test_a_concept_is_matched_whole_not_by_its_syllables(engine: AnswerEngine) -
     assert says(both, "70%", "50%")
 
 
+def test_a_word_of_two_syllables_is_not_found_in_two_other_words(engine: AnswerEngine) -> None:
+    """'sơ kết' is not 'số liệu … kết quả': Ninh Bình schedules no semester review, Hải Phòng
+    does, and the plans write 'bảo đảm' and 'mạng nội bộ (LAN)' for 'đảm bảo', 'mạng LAN'."""
+    assert not engine.ask("ninh binh bao cao so ket hoc ky I han ngay nao", TODAY).answered
+    semester = engine.ask("hải phòng sơ kết học kỳ I gửi số liệu về sở trước ngày nào", TODAY)
+    assert says(semester, "20/01/2025")
+    assert says(engine.ask("ninh binh mang LAN, IPv6 han khi nao", TODAY), "31/12/2025")
+
+
 def test_who_is_asked_for_the_duties_the_plan_assigns(engine: AnswerEngine) -> None:
     """'chủ trì tham mưu … tổng hợp báo cáo' is what the plan gives the unit leading it."""
     question = (
