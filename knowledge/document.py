@@ -27,7 +27,7 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.table import Table, _Cell
 
-from knowledge.text import nfc, squash
+from knowledge.text import fold, nfc, squash
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -331,7 +331,10 @@ def docx_to_blocks(data: bytes) -> list[Block]:
     try:
         document = docx.Document(io.BytesIO(data))
         for item in document.iter_inner_content():
-            if isinstance(item, Table):
+            if isinstance(item, Table) and _lays_out_page(item):
+                for line in _docx_lines(item):
+                    builder.other(Paragraph(line))
+            elif isinstance(item, Table):
                 for cells in _docx_rows(item):
                     builder.row(cells)
             else:
@@ -341,6 +344,22 @@ def docx_to_blocks(data: bytes) -> list[Block]:
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, SyntaxError) as err:
         raise DocumentError(_BAD_DOCX) from err
     return builder.blocks + footnotes
+
+
+# Word plans set their heading block (issuer | national motto) and their closing block
+# (recipients | signature) side by side in borderless tables; they are text, not data.
+_PAGE_LAYOUT = re.compile(r"\bcong hoa xa hoi chu nghia\b|^noi nhan\b")
+
+
+def _lays_out_page(table: Table) -> bool:
+    return any(_PAGE_LAYOUT.search(fold(cell)) for cells in _docx_rows(table) for cell in cells)
+
+
+def _docx_lines(table: Table) -> Iterator[str]:
+    """A layout table's lines, row by row and cell by cell, as a text export gives them."""
+    for cells in _docx_rows(table):
+        for cell in cells:
+            yield from cell.splitlines()
 
 
 def _docx_rows(table: Table) -> Iterator[tuple[str, ...]]:

@@ -419,6 +419,34 @@ def test_docx_vertical_merge_is_blank_below_and_tables_break() -> None:
     ]
 
 
+def test_docx_heading_and_signature_tables_are_read_as_lines() -> None:
+    """Word plans set the issuer beside the national motto, and the recipients beside the
+    signature, in borderless tables: those are lines of text, a data table stays rows."""
+    document = docx.Document()
+    heading = document.add_table(rows=1, cols=2)
+    heading.cell(0, 0).text = "UBND TỈNH VĨNH LONG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 2318/KH-SGDĐT"
+    heading.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nVĩnh Long, ngày 22 tháng 9"
+    document.add_paragraph("KẾ HOẠCH")
+    data = document.add_table(rows=1, cols=2)
+    data.cell(0, 0).text = "Nơi thực hiện"
+    data.cell(0, 1).text = "Các trường"
+    closing = document.add_table(rows=1, cols=2)
+    closing.cell(0, 0).text = "Nơi nhận:\n- Như trên;"
+    closing.cell(0, 1).text = "GIÁM ĐỐC"
+    assert docx_to_blocks(_save(document)) == [
+        Paragraph("UBND TỈNH VĨNH LONG"),
+        Paragraph("SỞ GIÁO DỤC VÀ ĐÀO TẠO"),
+        Paragraph("Số: 2318/KH-SGDĐT"),
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        Paragraph("Vĩnh Long, ngày 22 tháng 9"),
+        Paragraph("KẾ HOẠCH"),
+        Row(("Nơi thực hiện", "Các trường")),
+        Paragraph("Nơi nhận:"),
+        Paragraph("- Như trên;"),
+        Paragraph("GIÁM ĐỐC"),
+    ]
+
+
 _FOOTNOTES = (
     '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
