@@ -57,6 +57,10 @@ _PLACE_NAMES = PlaceNames()
 RIVAL = 0.95  # a second item's share of the best score from which the two are a tie
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 BOUND = 0.03  # Dice of two syllables from which the plans use them as one word ("học phí")
+_SCHOOL_KIND = re.compile(  # what a school's name starts with: "trường thcs", "trường mn"
+    r"^truong\s+(?:(?:mam non|mau giao|tieu hoc|trung hoc co so|trung hoc pho thong|pho thong"
+    r"|thcs|thpt|th|mn|ptdtbt|ptdtnt|pt|lien cap)\b\s*(?:va\s+|&\s*)?)*"
+)
 _PLACE = re.compile(
     r"(?<!co )\b(?:so giao duc(?: va dao tao)?|uy ban nhan dan|thanh pho|huyen|phuong|thi xa"
     r"|(?:o|tai|cua) tinh)(?: (?:thanh pho|tinh|huyen|phuong|thi xa|xa))* (?!cac\b)([a-z]+ [a-z]+)"
@@ -192,6 +196,9 @@ class AnswerEngine:
             digits = number.split("/")[0]
             keys += [number, f"kh {digits}", f"ke hoach {digits}", f"ke hoach so {digits}"]
             keys += [digits] if len(digits) >= 3 else []
+        issuer = fold(plan.issuer or "")
+        if issuer and not (plan.locality and issuer.endswith(fold(plan.locality))):
+            keys += [issuer, _SCHOOL_KIND.sub("", issuer)]  # "Trường THCS Quang Trung"
         return keys
 
     def _unknown_name(self, question: str) -> str | None:
@@ -237,7 +244,7 @@ class AnswerEngine:
             chosen = {
                 p.id
                 for p in self.plans
-                if any(wanted in fold(v or "") for v in (p.locality, p.number, p.title))
+                if any(wanted in fold(v or "") for v in (p.locality, p.number, p.title, p.issuer))
             } or {p.id for p in self.plans if self._province.get(p.id) == wanted}
         for match in self._place_pattern.finditer(folded):
             chosen |= self._plans_by_key[match.group(1)]
@@ -918,6 +925,7 @@ def _fit(item: ItemRecord, wanted: set[str], period: Period | None, counted: boo
         if not (item.due_on or item.recurrence or item.milestones or item.due_text):
             return 0.0
         fit *= 2 if (item.due_on or item.recurrence or item.milestones) else 1
+        fit *= 1.2 if (item.recurrence or {}).get("before") else 1  # "trước ngày 25 hằng tháng"
     if "target" in wanted:
         fit *= 2 if item.kind == "target" else 0.5
     if "lead" in wanted:

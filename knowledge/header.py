@@ -68,6 +68,25 @@ def _issuer(code: str, locality: str | None, text: str) -> str | None:
     return f"{body} {locality}" if locality else body
 
 
+def _issuing_body(lines: list[str]) -> str | None:
+    """The issuer as its heading names it, when the number's code names no office
+    ('87/KH-THCSQT'): the last line in capitals above the national motto or the number —
+    the parent body comes first ('UBND XÃ TÂN PHÚ', then 'TRƯỜNG THCS QUANG TRUNG')."""
+    bodies = []
+    for line in lines:
+        folded = fold(line)
+        if folded.startswith(("cong hoa", "doc lap", "so")) or folded.startswith("ke hoach"):
+            break
+        if line.isupper() and not any(char.isdigit() for char in line):
+            bodies.append(line)
+    return " ".join(_name_case(word) for word in bodies[-1].split()) if bodies else None
+
+
+def _name_case(word: str) -> str:
+    """'TRƯỜNG' → 'Trường'; acronyms ('THCS'), which no Vietnamese syllable spells, kept."""
+    return word.capitalize() if _SYLLABLE.match(fold(word)) else word
+
+
 def _is_position(line: str) -> bool:
     """A signature title line: capitals naming a position or a delegation ('KT. GIÁM ĐỐC')."""
     return (
@@ -173,7 +192,8 @@ def read_header(paragraphs: list[str], full_text: str) -> Header:
     signer_name, signer_title = read_signer(full_text)
     return Header(
         number=number,
-        issuer=_issuer(code, locality, full_text) if code else None,
+        issuer=(_issuer(code, locality, full_text) if code else None)
+        or _issuing_body(paragraphs[:12]),
         locality=locality,
         issued_on=issued_on,
         issued_text=issued_text,

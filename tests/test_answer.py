@@ -387,6 +387,18 @@ def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) 
     assert answer.text.startswith("Liên hệ: baocao@dalat.edu.vn")
 
 
+def test_a_schools_plan_is_found_by_the_schools_name(tmp_path: Path) -> None:
+    engine = da_lat_engine(
+        tmp_path,
+        "UBND THÀNH PHỐ ĐÀ LẠT\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\n\nSố: 45/KH-PGD&ĐT",
+        "UBND THÀNH PHỐ ĐÀ LẠT\nTRƯỜNG THCS QUANG TRUNG\n\nSố: 45/KH-THCSQT",
+    )
+    number = engine.ask("kế hoạch CĐS của trường THCS Quang Trung số mấy", TODAY)
+    assert says(number, "45/KH-THCSQT", "Trường THCS Quang Trung")
+    scoped = engine.ask("báo cáo tháng hạn ngày nào", TODAY, plan="quang trung")
+    assert scoped.answered and says(scoped, "25")
+
+
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
     engine = da_lat_engine(
         tmp_path,

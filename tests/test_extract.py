@@ -119,6 +119,26 @@ def test_a_heading_block_laid_out_in_two_columns() -> None:
     )
 
 
+def school_plan(body_extra: str = "") -> str:
+    """The unseen plan issued by a school: a number whose code names no office."""
+    body = UNSEEN.read_text(encoding="utf-8").split("KẾ HOẠCH", 1)[1]
+    heading = (
+        "UBND XÃ TÂN PHÚ\nTRƯỜNG THCS QUANG TRUNG\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n\nSố: 87/KH-THCSQT\n\nTân Phú, ngày 18 tháng 9 năm 2026\n\n"
+        "KẾ HOẠCH"
+    )
+    return heading + body + body_extra
+
+
+def test_a_school_is_the_issuer_its_heading_names() -> None:
+    facts = extract_plan(text_to_blocks(school_plan()))
+    assert (facts.number, facts.issuer, facts.locality) == (
+        "87/KH-THCSQT",
+        "Trường THCS Quang Trung",
+        "Tân Phú",
+    )
+
+
 def test_a_total_stated_in_a_numbered_line_is_the_plans_budget() -> None:
     facts = unseen_with(
         "### IV. KINH PHÍ THỰC HIỆN\n\n1. Tổng kinh phí dự kiến là 1,88 tỷ đồng, gồm:\n\n"
