@@ -26,6 +26,7 @@ from knowledge.tables import Table, TableBuilder, TableRecord, looks_like_header
 from knowledge.text import fold, squash
 
 _ROMAN = re.compile(r"^([IVX]{1,4})\.\s+(\S.*)$")
+_PART = re.compile(r"^PHẦN\s+([IVX]{1,4}|[A-ZĐ]|THỨ\s+\w+)\s*[.:\-–]\s+(\S.*)$", re.IGNORECASE)
 _DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")
 _ARABIC = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
@@ -61,6 +62,14 @@ _HAS_MEASURE = re.compile(r"%|\d\s*(?:/|trong)\s*\d")
 _MAY_BE_DATED = re.compile(r"\d|hoc ky")
 _MAY_RECUR = re.compile(r"\b(?:hang|moi|lan|tuan|dinh ky)\b|nam\s*\(|thang (?:cuoi|dau|giua)")
 _UNIT_START = re.compile(r"^(so|phong|truong|cac|ubnd|uy ban|trung tam|co so|don vi|van phong)\b")
+# A task's details set on lines of their own under it: "- Chủ trì: Phòng Tổ chức cán bộ.",
+# "- Thời hạn: trong tháng 3/2027.", "- Kinh phí: 865 triệu đồng".
+_FIELD = re.compile(
+    r"^(?:don vi |co quan )?(?:chu tri|phoi hop|thoi han|thoi gian|tien do|kinh phi|san pham"
+    r"|ket qua dau ra|nguon kinh phi)\b[^:.;]{0,25}:"
+)
+_FIELD_LEAD = re.compile(r"(?:^|[.;]\s+)(?:đơn vị |cơ quan )?chủ trì[^:.;]{0,25}:\s*([^.;]+)", re.I)
+_FIELD_PARTNERS = re.compile(r"(?:^|[.;]\s+)(?:đơn vị )?phối hợp\s*:\s*([^.;]+)", re.IGNORECASE)
 # "…: Phòng Kế hoạch - Tài chính chủ trì", "(Văn phòng Sở chủ trì; …)", "do Phòng X chủ trì":
 # a unit named as the lead where a sentence or clause starts.
 _NAMED_LEAD = re.compile(
@@ -159,8 +168,11 @@ class _Walker:
         if not self.started:
             return
         bullet = _BULLET.match(text)
-        if bullet:
-            self._content(bullet.group(1))
+        line = bullet.group(1) if bullet else text
+        if self.joinable and self.paras and _FIELD.match(fold(line)):
+            self.paras[-1].text = f"{self.paras[-1].text.rstrip(' .;')}. {line}"
+        elif bullet:
+            self._content(line)
         elif self.joinable and self.paras and _continues(self.paras[-1].text, text):
             self.paras[-1].text = f"{self.paras[-1].text} {text}"
         else:
@@ -177,7 +189,8 @@ class _Walker:
             self.lead_in.actor = lead_in.group(1)
 
     def _heading(self, text: str) -> _Heading | None:
-        for pattern, rank in ((_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4)):
+        patterns = ((_PART, 0), (_ROMAN, 0), (_DOTTED, -1), (_ARABIC, 1), (_LETTER, 4))
+        for pattern, rank in patterns:
             m = pattern.match(text)
             if m:
                 number = m.group(1)
@@ -393,13 +406,14 @@ def _table_items(
         # a cell may carry its own unit ("1,85 tỷ đồng") whatever the column says
         budget = _money(budget_cell) or (_parse_number(number.group()) * factor if number else None)
         kind: ItemKind = "target" if table.is_target_table else "task"
+        goal, shown = _valued(table, record, content)
         items.append(
             Item(
                 kind=kind,
-                text=content,
+                text=shown,
                 section=f"{base}, TT {label}" if label else base,
                 section_title=record.group_title or title,
-                measures=find_measures(content) if kind == "target" else [],
+                measures=find_measures(goal) if kind == "target" else [],
                 lead=_record_lead(source, table.is_target_table),
                 partners=_split_units(source.get("partners")),
                 applies_to=school_levels(f"{content} {implementers}"),
@@ -413,6 +427,27 @@ def _table_items(
             )
         )
     return items
+
+
+def _valued(table: Table, record: TableRecord, content: str) -> tuple[str, str]:
+    """A target whose value stands in a column of its own: the goal with that value ('Tỷ lệ
+    phòng học có Wi-Fi: 88%'), and the same shown with last year's result beside it."""
+    unit = squash(record.get("unit"))
+
+    def amount(cell: str) -> str:
+        cell = squash(cell)
+        bare = re.fullmatch(r"[\d.,/]+", cell) is not None
+        return cell if not (bare and unit) else f"{cell}%" if unit == "%" else f"{cell} {unit}"
+
+    planned = record.get("planned")
+    if not planned:
+        return content, content
+    goal = f"{content}: {amount(planned)}"
+    achieved = record.get("achieved")
+    if not achieved:
+        return goal, goal
+    header = squash(table.header[table.roles.index("achieved")])
+    return goal, f"{goal} ({header}: {amount(achieved)})"
 
 
 def _record_lead(record: TableRecord, is_target: bool) -> str | None:
@@ -525,9 +560,11 @@ def _target(clause: str, para: _Para, measures: list[Measure]) -> Item:
 def _assignment(text: str, actor: str | None) -> tuple[str | None, list[str]]:
     """Who leads and who partners: 'Giao X chủ trì, phối hợp với Y …', '…: Phòng X chủ trì',
     or the section's unit."""
-    assigned = _ASSIGNED.match(text) or _NAMED_LEAD.search(text)
+    assigned = _FIELD_LEAD.search(text) or _ASSIGNED.match(text) or _NAMED_LEAD.search(text)
     lead = squash(assigned.group(1)) if assigned else actor
     partners = [_short_unit(m.group(1)) for m in _PARTNER.finditer(text)]
+    listed = _FIELD_PARTNERS.search(text)
+    partners += _split_units(listed.group(1)) if listed else []
     return lead, [p for p in partners if p and p != lead]
 
 

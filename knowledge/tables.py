@@ -31,10 +31,22 @@ _ROMAN = re.compile(r"^[IVX]{1,4}\.?$")
 _NUMBERED = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 
+# A targets table may give each target's value in a column of its own, beside last year's
+# result: "Thực hiện năm 2026 | Kế hoạch năm 2027", with the unit ("%", "trường") apart.
+_PLANNED = re.compile(r"^(?:ke hoach|chi tieu|muc tieu|phan dau)\b.*\b(?:19|20)\d\d\b")
+_ACHIEVED = re.compile(r"^(?:uoc\s+)?(?:thuc hien|ket qua|dat duoc)\b.*\b(?:19|20)\d\d\b")
+
+
 def _role(header_cell: str) -> Role | None:
     folded = fold(header_cell)
     if folded in ("tt", "stt", "so tt"):
         return "number"
+    if folded in ("don vi tinh", "dvt"):
+        return "unit"
+    if _PLANNED.match(folded):
+        return "planned"
+    if _ACHIEVED.match(folded):
+        return "achieved"
     if folded.startswith("co quan chu tri"):
         return "owner"
     for role, words in _ROLE_WORDS[1:]:

@@ -139,6 +139,34 @@ def test_a_school_is_the_issuer_its_heading_names() -> None:
     )
 
 
+def test_a_task_with_its_lead_deadline_and_cost_on_lines_under_it() -> None:
+    """'PHẦN C.' opens a part; the labelled lines under a task belong to that task."""
+    facts = unseen_with(
+        "PHẦN C. NHIỆM VỤ BỔ SUNG\n\n1.1.1. Xây dựng quy chế khai thác CSDL ngành.\n"
+        "- Chủ trì: Phòng Kế hoạch - Tài chính.\n- Phối hợp: Văn phòng Sở.\n"
+        "- Thời hạn: trong tháng 3/2027.\n- Kinh phí: 120 triệu đồng."
+    )
+    task = item_with(facts, "deadline", "Xây dựng quy chế khai thác")
+    assert task.section == "C.1.1.1"
+    assert (task.lead, task.partners) == ("Phòng Kế hoạch - Tài chính", ["Văn phòng Sở"])
+    assert task.due is not None and task.due.on == date(2027, 3, 31)
+    assert task.budget_million_vnd == 120
+
+
+def test_a_targets_table_with_last_years_result_beside_the_target() -> None:
+    facts = unseen_with(
+        "| STT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2026 | Kế hoạch năm 2027 |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Tỷ lệ phòng học có Wi-Fi | % | 74 | 88 |\n"
+        "| 2 | Số trường đạt mức 3 | trường | 146 | 230 |"
+    )
+    wifi = item_with(facts, "target", "Tỷ lệ phòng học có Wi-Fi")
+    assert [m.value for m in wifi.measures] == [88]
+    assert wifi.text == "Tỷ lệ phòng học có Wi-Fi: 88% (Thực hiện năm 2026: 74%)"
+    level = item_with(facts, "target", "Số trường đạt mức 3")
+    assert level.text == "Số trường đạt mức 3: 230 trường (Thực hiện năm 2026: 146 trường)"
+
+
 def test_a_total_stated_in_a_numbered_line_is_the_plans_budget() -> None:
     facts = unseen_with(
         "### IV. KINH PHÍ THỰC HIỆN\n\n1. Tổng kinh phí dự kiến là 1,88 tỷ đồng, gồm:\n\n"
