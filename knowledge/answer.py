@@ -550,7 +550,7 @@ class AnswerEngine:
     ) -> Answer:
         blocks = []
         for doc in docs:
-            fact = _fact(doc.item, wanted, period, today, asked)
+            fact = _fact(doc.item, wanted, period, max(today, _in_force(doc.plan)), asked)
             place = doc.plan.locality or doc.plan.title
             cite = f"Nguồn: {doc.plan.display_name}, {_section(doc.item.section)}."
             several_plans = len({d.plan.id for d in docs}) > 1
@@ -1014,6 +1014,16 @@ def _passage(text: str, asked: set[str], width: int = 160) -> str:
     if not parts or best == 0:
         return shorten(text, width)
     return "…" + shorten(" ".join(parts[best:]), width - 1)
+
+
+def _in_force(plan: PlanRecord) -> date:
+    """The first day a plan's schedules run: its year or school year, asked about ahead of
+    time ("báo cáo năm" of the 2027 plan is due in December 2027, not this December)."""
+    if plan.year:
+        return date(plan.year, 1, 1)
+    if plan.school_year:
+        return date(int(plan.school_year[:4]), 8, 1)
+    return date.min
 
 
 def _fact(

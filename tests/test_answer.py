@@ -469,6 +469,15 @@ def test_a_word_of_two_syllables_is_not_found_in_two_other_words(engine: AnswerE
     assert says(engine.ask("ninh binh mang LAN, IPv6 han khi nao", TODAY), "31/12/2025")
 
 
+def test_the_next_report_of_a_plan_not_yet_in_force_is_in_its_own_year(
+    engine: AnswerEngine,
+) -> None:
+    """Tam Chúc's plan is for 2026: asked in October 2025, its yearly report is next due on
+    05/12/2026, not 05/12/2025."""
+    answer = engine.ask("tam chuc bao cao nam truoc ngay nao", TODAY)
+    assert says(answer, "lần tới: 05/12/2026")
+
+
 def test_who_is_asked_for_the_duties_the_plan_assigns(engine: AnswerEngine) -> None:
     """'chủ trì tham mưu … tổng hợp báo cáo' is what the plan gives the unit leading it."""
     question = (
