@@ -319,12 +319,10 @@ class AnswerEngine:
         allowed = None if scope is None else self._mask(scope)
         plan_contact = (  # "muốn hỏi về kế hoạch CĐS xã X thì liên hệ ai"
             self._plan_contact(next(iter(scope or ())), content)
-            if wanted & {"contact", "budget", "deadline"} == {"contact"}
-            and one_plan
-            and self._names_plan_only(specific, scope)
+            if wanted & {"contact", "budget", "deadline"} == {"contact"} and one_plan
             else None
         )
-        if plan_contact is not None:
+        if plan_contact is not None and self._names_plan_only(specific, scope):
             return self._compose([plan_contact], wanted, None, today, set(content))
         if "budget" in wanted and "lead" not in wanted and self._names_plan_only(specific, scope):
             plans = [p for p in self.plans if scope is None or p.id in scope]
@@ -339,6 +337,13 @@ class AnswerEngine:
         if "contact" in wanted:  # a plan's few contact paragraphs: the one naming most wins
             ranked.sort(key=lambda entry: (-round(entry[1], 2), -entry[0]))
         floor = CONFIDENT if wanted or period or scope else CONFIDENT_TOPIC
+        if (
+            plan_contact is not None
+            and (not ranked or ranked[0][1] < floor)
+            and self._names_plan_only(specific, scope, besides=2)
+        ):  # "email hỗ trợ CĐS của Sở X": no contact paragraph names the help asked about
+            # (a word or two), so the plan's own contact is the one to ask
+            return self._compose([plan_contact], wanted, None, today, set(content))
         bare = not (wanted or period) and len(set(specific)) <= 2  # "học bạ", "camera"
         foreign = not wanted and self._typed_share(typed) < TYPED  # "bóng đá ở Nha Trang"
         if not ranked or ranked[0][1] < floor or bare or foreign:
@@ -395,13 +400,17 @@ class AnswerEngine:
             allowed[list(self.plan_docs[plan_id])] = True
         return allowed
 
-    def _names_plan_only(self, specific: list[str], scope: set[int] | None) -> bool:
+    def _names_plan_only(
+        self, specific: list[str], scope: set[int] | None, besides: int = 0
+    ) -> bool:
         """Whether the question's subject is only the plan itself ("kinh phí kế hoạch CĐS
-        ngành GD Hà Tĩnh"), not anything in it."""
+        ngành GD Hà Tĩnh"), not anything in it, but for at most `besides` other syllables."""
         subject = set(_CARRYING_OUT.sub(" ", " ".join(specific)).split())
         if not subject:
             return True
-        return scope is not None and all(subject <= self._plan_words[p] for p in scope)
+        return scope is not None and all(
+            len(subject - self._plan_words[p]) <= besides for p in scope
+        )
 
     def _plan_contact(self, plan_id: int, words: list[str]) -> _Doc | None:
         """Whom the plan asks to call about it: the contact paragraph naming most of the

@@ -112,7 +112,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "signer": ("ai ky", "nguoi ky", "ky ten", "ky ban hanh"),
     "contact": (
-        "so dien thoai", "dien thoai", "lien he", "email", "mail", "hotline",
+        "so dien thoai", "dien thoai", "lien he", "email", "mail", "hotline", "goi so",
+        "goi cho ai", "goi ai",
     ),
     "person": ("ten gi", "ten la gi", "ho ten", "ho va ten", "ten nguoi"),
     "list": (

@@ -256,6 +256,16 @@ def test_a_phone_question_gets_the_contact_the_plan_gives(engine: AnswerEngine) 
     assert says(answer, "Hải Phòng")
 
 
+def test_whom_to_call_is_the_plans_contact_unless_another_unit_is_asked_for(
+    engine: AnswerEngine,
+) -> None:
+    call = engine.ask("Hải Phòng có vướng mắc về kế hoạch CĐS thì gọi số nào?", TODAY)
+    assert says(call, "02253.842.445")
+    assert says(engine.ask("email hỗ trợ CĐS của sở gd hải phòng", TODAY), "vanphongsgd@")
+    other = "sdt phong van hoa thong tin nha trang de hoi ve an toan thong tin"
+    assert not engine.ask(other, TODAY).answered
+
+
 def test_who_signed_the_plan(engine: AnswerEngine) -> None:
     answer = engine.ask("kh cds 2024 nganh gd tuyen hoa do ai ky vay", TODAY)
     assert answer.answered
