@@ -176,8 +176,8 @@ class AnswerEngine:
             )
             for plan in self.plans
         }
-        self._covered_places = set().union(*named.values()) | {
-            place for p in self.plans for place in _PLACE_NAMES.mentioned(f"{p.locality} {p.title}")
+        self._covered_places = {  # "Sở GDĐT Đồng Nai", which a school's plan answers to
+            place for p in self.plans for place in _PLACE_NAMES.mentioned(f"{p.locality} {p.text}")
         }
         self._province = {
             plan.id: place
@@ -209,7 +209,7 @@ class AnswerEngine:
             if _PLACE_NAMES.key(place) not in self._covered_places:
                 return place
         for name in _capitalised_names(question):
-            for part in self._place_pattern.split(fold(name))[::2]:
+            for part in self._place_pattern.split(self._respell_places(fold(name)))[::2]:
                 words = syllables(part)
                 pairs = itertools.pairwise(words)
                 if len(words) >= 2 and any(not self._used_pair(a, b) for a, b in pairs):

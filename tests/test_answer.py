@@ -173,6 +173,11 @@ def test_a_place_name_inside_ordinary_words_is_not_a_place(engine: AnswerEngine)
     assert "Cao Bằng" in engine.ask("Sở GD Cao Bằng báo cáo bằng văn bản gửi về đâu", TODAY).text
 
 
+def test_a_mistyped_locality_is_not_taken_for_an_unknown_place(engine: AnswerEngine) -> None:
+    question = "Phòng GD quận huyện ở Hải Phòg gửi số liệu CĐS về Sở trước ngày nào?"
+    assert says(engine.ask(question, TODAY), "20/10/2024")
+
+
 def test_a_mistyped_locality_still_scopes_the_question(engine: AnswerEngine) -> None:
     answer = engine.ask("van bang so o so gd ninh bihn ai chu tri", TODAY)
     assert answer.answered
@@ -374,8 +379,8 @@ def test_the_figure_the_question_asks_about_comes_first(engine: AnswerEngine) ->
     assert answer.text.startswith("Chỉ tiêu: tối thiểu 65% — học sinh phổ thông")
 
 
-def da_lat_engine(tmp_path: Path, old: str, new: str) -> AnswerEngine:
-    """An engine over the Đà Lạt test plan with one passage rewritten."""
+def da_lat_engine(tmp_path: Path, old: str = "", new: str = "") -> AnswerEngine:
+    """An engine over the Đà Lạt test plan, with one passage rewritten if asked."""
     plan = tmp_path / "da-lat.md"
     text = (Path(__file__).parent / "data" / "da-lat-2025-2026.md").read_text(encoding="utf-8")
     assert old in text
@@ -407,6 +412,14 @@ def test_a_schools_plan_is_found_by_the_schools_name(tmp_path: Path) -> None:
     assert says(number, "45/KH-THCSQT", "Trường THCS Quang Trung")
     scoped = engine.ask("báo cáo tháng hạn ngày nào", TODAY, plan="quang trung")
     assert scoped.answered and says(scoped, "25")
+
+
+def test_a_province_the_plan_names_only_in_its_preamble_is_still_its_own(
+    tmp_path: Path,
+) -> None:
+    engine = da_lat_engine(tmp_path)
+    answer = engine.ask("Lâm Đồng: báo cáo tháng gửi Phòng GD Đà Lạt trước ngày mấy?", TODAY)
+    assert says(answer, "25")
 
 
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
