@@ -491,6 +491,8 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
         return []
     lead, partners = _assignment(text, para.actor)
     budget = _task_budget(folded)
+    reporting = bool(_REPORTING.search(folded))
+    sent_to = (_report_to(text) or para.destination) if reporting else None
 
     def item(kind: ItemKind, **extra: Any) -> Item:
         return Item(
@@ -501,18 +503,16 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
             lead=lead,
             partners=partners,
             budget_million_vnd=budget,
-            **extra,
+            **{"report_to": sent_to, **extra},
         )
 
     found: list[Item] = []
     for rule in find_recurrences(text) if _MAY_RECUR.search(folded) else []:
-        reporting = bool(_REPORTING.search(folded))
         found.append(
             item(
                 "report" if reporting else "deadline",
                 recurrence=rule,
                 reporter=_clause_unit(text, str(rule["text"])) or para.actor,
-                report_to=(_report_to(text) or para.destination) if reporting else None,
                 applies_to=school_levels(para.actor or ""),
             )
         )

@@ -153,6 +153,16 @@ def test_a_task_with_its_lead_deadline_and_cost_on_lines_under_it() -> None:
     assert task.budget_million_vnd == 120
 
 
+def test_a_sentence_saying_where_reports_go_gives_the_route() -> None:
+    sentence = (
+        "Báo cáo được thực hiện trên Hệ thống báo cáo trực tuyến, gửi về Sở GDĐT (qua Phòng"
+        " Khảo thí); không gửi bản giấy."
+    )
+    facts = unseen_with(f"### V. CHẾ ĐỘ BÁO CÁO\n\n{sentence}")
+    route = item_with(facts, "task", "Hệ thống báo cáo trực tuyến")
+    assert route.report_to == "Sở GDĐT (qua Phòng Khảo thí)"
+
+
 def test_a_targets_table_with_last_years_result_beside_the_target() -> None:
     facts = unseen_with(
         "| STT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2026 | Kế hoạch năm 2027 |\n"
