@@ -226,6 +226,8 @@ class AnswerEngine:
             first, second = syllables(place)  # "định kỳ" is indexed as "dinh ki"
             if first in STOPWORDS or second in STOPWORDS or place in self._plans_by_key:
                 continue
+            if first in self._covered_places:  # a place of one syllable: "Sở GDĐT Huế trước …"
+                continue
             if syllables(intent_words(place)) != [first, second]:
                 continue  # "gửi UBND phường hạn ngày nào": question words, not a place
             if f"{first}_{second}" not in self.index.postings:

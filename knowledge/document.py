@@ -348,7 +348,7 @@ def docx_to_blocks(data: bytes) -> list[Block]:
 
 # Word plans set their heading block (issuer | national motto) and their closing block
 # (recipients | signature) side by side in borderless tables; they are text, not data.
-_PAGE_LAYOUT = re.compile(r"\bcong hoa xa hoi chu nghia\b|^noi nhan\b")
+_PAGE_LAYOUT = re.compile(r"\bcong hoa xa hoi chu nghia\b|^noi nhan\s*:")
 
 
 def _lays_out_page(table: Table) -> bool:

@@ -53,7 +53,7 @@ _PARTNER = re.compile(
     re.IGNORECASE,
 )
 _REPORT_TO = re.compile(
-    r"(?:(?:báo cáo|gửi)[^.;]*?\bvề\s+|báo cáo\s+(?=(?:UBND|Ủy ban|Sở|Bộ)\s))(.+?)"
+    r"(?:(?:báo cáo|gửi)[^.;]*?\bvề\s+|báo cáo\s+(?=(?:UBND|Ủy ban|Sở|Bộ)\s)|nơi nhận:\s*)(.+?)"
     r"(?=\s+(?:để|theo|trước|qua địa chỉ|hoặc|như sau|định kỳ|hằng|hàng|chậm nhất)\b|[.;,:]|$)"
     r"(\s*\(qua[^)]*\))?",
     re.IGNORECASE,
@@ -92,6 +92,8 @@ _LEAD_IN = re.compile(
     r"^(.{3,150}?)\s+(?:thực hiện|gửi|nộp|báo cáo|có trách nhiệm|định kỳ)\b.*:$", re.IGNORECASE
 )
 _FUZZY_SAME = 88
+# A first row naming columns: short cells without figures ("Loại báo cáo|Thời hạn|Nơi nhận").
+_LABELS = re.compile(r"(?:[^\d|]{1,40}\|)+[^\d|]{1,40}")
 
 
 @dataclass
@@ -130,6 +132,8 @@ class _Walker:
     builder: TableBuilder | None = None
     money_factor: float = 1.0
     lead_in: _Para | None = None
+    in_rows: bool = False
+    labels: tuple[str, ...] = ()
 
     def feed(self, block: Block) -> None:
         if isinstance(block, Row):
@@ -140,6 +144,7 @@ class _Walker:
     # --- paragraphs ------------------------------------------------------------------------
 
     def _paragraph(self, text: str) -> None:
+        self.in_rows = False
         folded = fold(text)
         appendix = _APPENDIX.match(folded) if len(text) < 400 else None
         if appendix:
@@ -268,6 +273,7 @@ class _Walker:
             self.sections[-1] = Section(self.appendix or "", "", self.appendix_title, -1)
 
     def _row(self, row: Row) -> None:
+        first, self.in_rows = not self.in_rows, True
         if looks_like_header(row.cells) and (
             self.builder is None or tuple(map(fold, row.cells)) != self.builder._header_key
         ):
@@ -275,10 +281,23 @@ class _Walker:
             self.builder = TableBuilder(row.cells)
             return
         if self.builder is None:
+            if first:
+                self.labels = row.cells if _LABELS.fullmatch("|".join(row.cells)) else ()
+                if self.labels:
+                    return
             if self.started and not self.closed:
-                self._content(squash(" ".join(row.cells)))
+                self._content(self._labelled(row.cells))
             return
         self.builder.add(row.cells, row.after_break)
+
+    def _labelled(self, cells: tuple[str, ...]) -> str:
+        """A row of a table that is not a list of tasks ("Loại báo cáo | Thời hạn gửi | Nơi
+        nhận") read as a sentence: "Báo cáo quý; Thời hạn gửi: …; Nơi nhận: …"."""
+        if len(self.labels) != len(cells):
+            return squash(" ".join(cells))
+        pairs = zip(self.labels[1:], cells[1:], strict=True)
+        named = [f"{label}: {cell}" for label, cell in pairs if cell]
+        return squash("; ".join([cells[0], *named]))
 
     def _close_table(self) -> None:
         if self.builder is not None:
@@ -405,6 +424,8 @@ def _table_items(
         number = _NUMBER.search(budget_cell)
         # a cell may carry its own unit ("1,85 tỷ đồng") whatever the column says
         budget = _money(budget_cell) or (_parse_number(number.group()) * factor if number else None)
+        if budget is None and not budget_header:  # a note cell: "Kinh phí: 120 triệu đồng"
+            budget = _task_budget(fold(" ".join(record.columns.values())))
         kind: ItemKind = "target" if table.is_target_table else "task"
         goal, shown = _valued(table, record, content)
         items.append(

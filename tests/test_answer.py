@@ -422,6 +422,12 @@ def test_a_province_the_plan_names_only_in_its_preamble_is_still_its_own(
     assert says(answer, "25")
 
 
+def test_a_place_of_one_syllable_before_other_words_is_a_place(tmp_path: Path) -> None:
+    engine = da_lat_engine(tmp_path, "tỉnh Lâm Đồng", "thành phố Huế")
+    answer = engine.ask("báo cáo tháng của Phòng GD Đà Lạt, Sở GDĐT Huế trước ngày mấy", TODAY)
+    assert says(answer, "25")
+
+
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
     engine = da_lat_engine(
         tmp_path,

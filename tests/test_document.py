@@ -428,8 +428,8 @@ def test_docx_heading_and_signature_tables_are_read_as_lines() -> None:
     heading.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nVĩnh Long, ngày 22 tháng 9"
     document.add_paragraph("KẾ HOẠCH")
     data = document.add_table(rows=1, cols=2)
-    data.cell(0, 0).text = "Nơi thực hiện"
-    data.cell(0, 1).text = "Các trường"
+    data.cell(0, 0).text = "Loại báo cáo"
+    data.cell(0, 1).text = "Nơi nhận"
     closing = document.add_table(rows=1, cols=2)
     closing.cell(0, 0).text = "Nơi nhận:\n- Như trên;"
     closing.cell(0, 1).text = "GIÁM ĐỐC"
@@ -440,7 +440,7 @@ def test_docx_heading_and_signature_tables_are_read_as_lines() -> None:
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
         Paragraph("Vĩnh Long, ngày 22 tháng 9"),
         Paragraph("KẾ HOẠCH"),
-        Row(("Nơi thực hiện", "Các trường")),
+        Row(("Loại báo cáo", "Nơi nhận")),
         Paragraph("Nơi nhận:"),
         Paragraph("- Như trên;"),
         Paragraph("GIÁM ĐỐC"),

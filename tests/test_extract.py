@@ -163,6 +163,25 @@ def test_a_sentence_saying_where_reports_go_gives_the_route() -> None:
     assert route.report_to == "Sở GDĐT (qua Phòng Khảo thí)"
 
 
+def test_a_schedule_table_without_numbers_reads_its_rows_with_their_labels() -> None:
+    facts = unseen_with(
+        "### V. CHẾ ĐỘ BÁO CÁO\n\n| Loại báo cáo | Thời hạn gửi | Nơi nhận |\n|---|---|---|\n"
+        "| Báo cáo quý | trước ngày 18 của tháng cuối quý | UBND phường (qua Phòng Văn hóa) |"
+    )
+    quarterly = item_with(facts, "report", "Báo cáo quý")
+    assert quarterly.text.startswith("Báo cáo quý; Thời hạn gửi: trước ngày 18")
+    assert quarterly.report_to == "UBND phường (qua Phòng Văn hóa)"
+    assert quarterly.recurrence is not None and quarterly.recurrence["freq"] == "quarterly"
+
+
+def test_a_tasks_cost_in_its_note_cell() -> None:
+    facts = unseen_with(
+        "| TT | Nội dung công việc | Thời gian | Ghi chú |\n|---|---|---|---|\n"
+        "| 1 | Mua sắm 72 bộ máy tính | Quý I/2027 | Kinh phí: 1.080 triệu đồng |"
+    )
+    assert item_with(facts, "task", "Mua sắm 72 bộ").budget_million_vnd == 1080
+
+
 def test_a_targets_table_with_last_years_result_beside_the_target() -> None:
     facts = unseen_with(
         "| STT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2026 | Kế hoạch năm 2027 |\n"
