@@ -57,6 +57,9 @@ _PLACE_NAMES = PlaceNames()
 RIVAL = 0.95  # a second item's share of the best score from which the two are a tie
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 BOUND = 0.03  # Dice of two syllables from which the plans use them as one word ("học phí")
+_NUMBER_ASKED = re.compile(r"\bso (?:hieu|may|bao nhieu)\b")
+_PLAN_NUMBER = re.compile(r"^(?:cho \w+ hoi )?ke hoach\b.*\bso (?:bao nhieu|may)\W*$")
+_YEAR_NAMED = re.compile(r"\bnam (?:hoc )?((?:19|20)\d\d)\b")
 _SCHOOL_KIND = re.compile(  # what a school's name starts with: "trường thcs", "trường mn"
     r"^truong\s+(?:(?:mam non|mau giao|tieu hoc|trung hoc co so|trung hoc pho thong|pho thong"
     r"|thcs|thpt|th|mn|ptdtbt|ptdtnt|pt|lien cap)\b\s*(?:va\s+|&\s*)?)*"
@@ -284,11 +287,18 @@ class AnswerEngine:
         unknown = self._unknown_name(question) or self._unknown_place(rest)
         if unknown:
             return Answer(False, f"Các kế hoạch đã nạp không nói về «{unknown}».")
+        scoped = [p for p in self.plans if scope is not None and p.id in scope]
+        other_year = _other_year(rest, scoped)
+        if other_year:  # "kinh phí CĐS … năm 2028" of the 2027 plan
+            names = ", ".join(p.display_name for p in scoped[:2])
+            return Answer(False, f"Kế hoạch đã nạp ({names}) không nói về năm {other_year}.")
         folded = " ".join(self.index.repair(re.sub(r"[,;:!?()]", " ", folded).split()))
-        wanted = intents(expand(folded))
+        wanted = intents(expand(folded)) | ({"meta"} if _PLAN_NUMBER.search(folded) else set())
         about_plan = wanted & {"meta", "signer"} and not wanted & {"upcoming", "contact"}
         if about_plan and scope is not None:
-            return _about([p for p in self.plans if p.id in scope], "signer" in wanted)
+            if _NUMBER_ASKED.search(folded) and not any(p.number for p in scoped):
+                return Answer(False, "Kế hoạch để trống số hiệu («Số: /…»), chưa có số.")
+            return _about(scoped, "signer" in wanted)
         arranging = {"lead", "budget"} <= wanted and "count" not in wanted  # "ai bố trí kinh phí"
         kept = {"budget"} if arranging else set()
         wanted -= kept
@@ -296,7 +306,8 @@ class AnswerEngine:
         # contact paragraph
         contact_too = {"contact", "deadline"} <= wanted
         wanted -= {"contact"} if contact_too else set()
-        period = named_period(rest, today)
+        # "quý 2" of a plan not yet in force is its own year's second quarter
+        period = named_period(rest, max([today, *(_in_force(p) for p in scoped[:1])]))
         subject = _QUESTION_PHRASES.sub(" ", intent_words(expand(rest), keep=kept))
         subject = _DAY_MONTH.sub(" ", subject)  # "hôm nay 2/12 rồi": today, not the subject
         if period is not None:
@@ -885,6 +896,18 @@ def _capitalised_names(question: str) -> list[str]:
     if len(run) >= 2:
         names.append(" ".join(run))
     return names
+
+
+def _other_year(folded: str, plans: list[PlanRecord]) -> str | None:
+    """A year the question names ("năm 2028", "năm học 2026-2027") that the plans asked
+    about never mention: they say nothing about that year."""
+    years = _YEAR_NAMED.findall(folded)
+    if not years or not plans:
+        return None
+    for year in years:
+        if not any(year in plan.text for plan in plans):
+            return year
+    return None
 
 
 def _about(plans: list[PlanRecord], signer_first: bool) -> Answer:

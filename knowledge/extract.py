@@ -511,7 +511,8 @@ def _paragraph_items(para: _Para, ctx: DateContext) -> list[Item]:
     if len(text) < 20 or _CLOSING.search(folded):
         return []
     lead, partners = _assignment(text, para.actor)
-    budget = _task_budget(folded)
+    # a line of the budget section gives its amount: "Ngân sách phường: 2.220 triệu đồng"
+    budget = _task_budget(folded) or (_money(folded) if para.zone == "budget" else None)
     reporting = bool(_REPORTING.search(folded))
     sent_to = (_report_to(text) or para.destination) if reporting else None
 

@@ -507,6 +507,21 @@ def test_the_next_report_of_a_plan_not_yet_in_force_is_in_its_own_year(
     assert says(answer, "lần tới: 05/12/2026")
 
 
+def test_what_a_plan_does_not_say_about_itself_is_not_made_up(engine: AnswerEngine) -> None:
+    """Tam Chúc's number is left blank; Ninh Bình's plan is for 2025, not 2027."""
+    blank = engine.ask("Kế hoạch CĐS phường Tam Chúc năm 2026 số bao nhiêu?", TODAY)
+    assert not blank.answered and "để trống số hiệu" in blank.text
+    later = engine.ask("chỉ tiêu CĐS của Ninh Bình năm 2027 là gì", TODAY)
+    assert not later.answered and "năm 2027" in later.text
+    same_year = "Tuyên Hóa năm 2024 chỉ tiêu tỷ lệ hồ sơ trực tuyến mỗi DVCTT"
+    assert engine.ask(same_year, TODAY).answered
+
+
+def test_a_quarter_without_its_year_is_in_the_plans_year(engine: AnswerEngine) -> None:
+    answer = engine.ask("tam chuc bao cao quy 2 han ngay nao", TODAY)
+    assert answer.text.startswith("Hạn báo cáo quý II/2026: 10/06/2026")
+
+
 def test_who_is_asked_for_the_duties_the_plan_assigns(engine: AnswerEngine) -> None:
     """'chủ trì tham mưu … tổng hợp báo cáo' is what the plan gives the unit leading it."""
     question = (

@@ -174,6 +174,14 @@ def test_a_schedule_table_without_numbers_reads_its_rows_with_their_labels() -> 
     assert quarterly.recurrence is not None and quarterly.recurrence["freq"] == "quarterly"
 
 
+def test_each_line_of_the_budget_section_gives_its_amount() -> None:
+    facts = unseen_with(
+        "### IV. KINH PHÍ\n\nTổng kinh phí: 2.518 triệu đồng, gồm:\n\n"
+        "- Ngân sách phường: 2.220 triệu đồng;"
+    )
+    assert item_with(facts, "task", "Ngân sách phường").budget_million_vnd == 2220
+
+
 def test_a_tasks_cost_in_its_note_cell() -> None:
     facts = unseen_with(
         "| TT | Nội dung công việc | Thời gian | Ghi chú |\n|---|---|---|---|\n"
