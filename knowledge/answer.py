@@ -901,13 +901,8 @@ def _capitalised_names(question: str) -> list[str]:
 def _other_year(folded: str, plans: list[PlanRecord]) -> str | None:
     """A year the question names ("năm 2028", "năm học 2026-2027") that the plans asked
     about never mention: they say nothing about that year."""
-    years = _YEAR_NAMED.findall(folded)
-    if not years or not plans:
-        return None
-    for year in years:
-        if not any(year in plan.text for plan in plans):
-            return year
-    return None
+    years: list[str] = _YEAR_NAMED.findall(folded) if plans else []
+    return next((y for y in years if not any(y in plan.text for plan in plans)), None)
 
 
 def _about(plans: list[PlanRecord], signer_first: bool) -> Answer:
