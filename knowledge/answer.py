@@ -612,8 +612,7 @@ class AnswerEngine:
                 continue
             if not recurs_as(doc.item, asked):
                 continue  # "báo cáo quý này": the quarterly reports only
-            start = max(first, doc.plan.in_force_from or first)
-            for due, text in _dates_of(doc.item, start, end) if start <= end else []:
+            for due, text in _dates_of(doc.item, first, end) if first <= end else []:
                 line = f"{doc.plan.locality}: {text}"
                 folded_line = fold(line)
                 if not any(fuzz.token_set_ratio(s, folded_line) > 90 for s in said_on[due]):
@@ -646,9 +645,11 @@ _ROUTINE = frozenset(
 )
 
 
-# Who acts, by the first unit a text names: the schools, a district's Phòng or the Sở.
+# Who acts, by the first unit a text names: the schools, the Phòng (GDĐT, or Văn hóa - Xã hội
+# of a xã) or the Sở.
 _ACTORS = re.compile(
-    r"\b(?:(truong|co so giao duc|don vi truong hoc)|(phong giao duc)|(so giao duc|van phong so))\b"
+    r"\b(?:(truong|co so giao duc|don vi truong hoc)|(phong giao duc|phong van hoa)"
+    r"|(so giao duc|van phong so))\b"
 )
 
 _ACTOR_KINDS = ("school", "office", "department")
@@ -1046,13 +1047,9 @@ def _passage(text: str, asked: set[str], width: int = 160) -> str:
 
 
 def _in_force(plan: PlanRecord) -> date:
-    """The first day a plan's schedules run: its year or school year, asked about ahead of
-    time ("báo cáo năm" of the 2027 plan is due in December 2027, not this December)."""
-    if plan.year:
-        return date(plan.year, 1, 1)
-    if plan.school_year:
-        return date(int(plan.school_year[:4]), 8, 1)
-    return date.min
+    """When a plan's schedules start, for a plan asked about ahead of time ("báo cáo năm"
+    of the 2027 plan is due in December 2027, not this December)."""
+    return plan.in_force_from or date.min
 
 
 def _fact(

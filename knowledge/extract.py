@@ -92,6 +92,7 @@ _LEAD_IN = re.compile(
     r"^(.{3,150}?)\s+(?:thực hiện|gửi|nộp|báo cáo|có trách nhiệm|định kỳ)\b.*:$", re.IGNORECASE
 )
 _FUZZY_SAME = 88
+_TOWARDS = re.compile(r"^đối với\s+(.+)$", re.IGNORECASE)
 # A first row naming columns: short cells without figures ("Loại báo cáo|Thời hạn|Nơi nhận").
 _LABELS = re.compile(r"(?:[^\d|]{1,40}\|)+[^\d|]{1,40}")
 
@@ -237,11 +238,15 @@ class _Walker:
 
     @property
     def actor(self) -> str | None:
-        if self.zone != "organize":
-            return None
+        """The unit a heading assigns what follows to: any heading under "Tổ chức thực hiện",
+        and anywhere a heading "Đối với các trường"."""
         for heading in self.stack[1:]:
             if heading.rank in (1, 2, 3):
-                return _unit_name(heading.title)
+                towards = _TOWARDS.match(heading.title)
+                if towards:
+                    return _unit_name(towards.group(1))
+                if self.zone == "organize":
+                    return _unit_name(heading.title)
         return None
 
     def _content(self, text: str) -> None:

@@ -82,12 +82,18 @@ class PlanRecord(Base):
 
     @property
     def in_force_from(self) -> date | None:
-        """First day the plan can ask for anything: its issue date, or the start of the issue
-        month or year when the document leaves day or month blank."""
-        if not self.issued_on:
-            return None
-        parts = [int(part) for part in self.issued_on.split("-")]
-        return date(parts[0], *([*parts[1:], 1, 1])[:2])
+        """First day the plan can ask for anything: its issue date (the start of the issue
+        month or year when the document leaves day or month blank), and not before the year
+        or school year it is for (a 2027 plan issued in December 2026 starts in 2027)."""
+        starts = []
+        if self.issued_on:
+            parts = [int(part) for part in self.issued_on.split("-")]
+            starts.append(date(parts[0], *([*parts[1:], 1, 1])[:2]))
+        if self.year:
+            starts.append(date(self.year, 1, 1))
+        elif self.school_year:
+            starts.append(date(int(self.school_year[:4]), 8, 1))
+        return max(starts, default=None)
 
 
 class SectionRecord(Base):
@@ -353,8 +359,10 @@ def describe_counts(plan: PlanRecord) -> str:
 
 
 def list_plans(session: Session) -> list[PlanRecord]:
-    """Every plan with its items, oldest import first."""
-    query = select(PlanRecord).options(selectinload(PlanRecord.items)).order_by(PlanRecord.id)
+    """Every plan with its items, oldest import first; each item knows its plan even once
+    the session is closed (the answering engine outlives it)."""
+    items = selectinload(PlanRecord.items).joinedload(ItemRecord.plan)
+    query = select(PlanRecord).options(items).order_by(PlanRecord.id)
     return list(session.scalars(query))
 
 

@@ -428,6 +428,19 @@ def test_a_place_of_one_syllable_before_other_words_is_a_place(tmp_path: Path) -
     assert says(answer, "25")
 
 
+def test_a_plan_for_next_year_lists_its_preparations_but_not_its_reports_yet(
+    tmp_path: Path,
+) -> None:
+    """A 2026 plan issued in October 2025: the account task due 30/11/2025 is coming up;
+    its monthly reports start in 2026."""
+    engine = da_lat_engine(tmp_path, "năm học 2025 – 2026", "năm 2026")
+    answer = engine.ask("sắp tới có hạn gì", date(2025, 11, 3), plan="đà lạt")
+    assert "30/11/2025" in answer.text and "25/11/2025" not in answer.text
+    question = "báo cáo tiến độ hằng tháng gửi phòng gd đà lạt lần tới hạn ngày nào"
+    monthly = engine.ask(question, TODAY)
+    assert says(monthly, "lần tới: 25/01/2026")
+
+
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
     engine = da_lat_engine(
         tmp_path,

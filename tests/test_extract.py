@@ -163,6 +163,15 @@ def test_a_sentence_saying_where_reports_go_gives_the_route() -> None:
     assert route.report_to == "Sở GDĐT (qua Phòng Khảo thí)"
 
 
+def test_reports_under_a_heading_for_the_schools_are_the_schools() -> None:
+    facts = unseen_with(
+        "### V. CHẾ ĐỘ BÁO CÁO\n\n1. Đối với các trường\n\n"
+        "- Báo cáo quý: định kỳ hằng quý, trước ngày 12 của tháng cuối quý."
+    )
+    quarterly = item_with(facts, "report", "trước ngày 12 của tháng cuối quý")
+    assert (quarterly.lead, quarterly.reporter) == ("Các trường", "Các trường")
+
+
 def test_a_schedule_table_without_numbers_reads_its_rows_with_their_labels() -> None:
     facts = unseen_with(
         "### V. CHẾ ĐỘ BÁO CÁO\n\n| Loại báo cáo | Thời hạn gửi | Nơi nhận |\n|---|---|---|\n"
