@@ -328,6 +328,7 @@ def docx_to_blocks(data: bytes) -> list[Block]:
     """Read a .docx: body paragraphs and tables in document order, then the footnotes."""
     _check_size(len(data))
     builder = _Builder()
+    numbering = _StyleNumbering()
     try:
         document = docx.Document(io.BytesIO(data))
         for item in document.iter_inner_content():
@@ -339,11 +340,54 @@ def docx_to_blocks(data: bytes) -> list[Block]:
                     builder.row(cells)
             else:
                 text = _plain(item.text)
-                builder.other(Paragraph(text) if text else None)
+                style = item.style.name if item.style is not None else ""
+                shown = numbering.label(style or "", text) + text if text else ""
+                builder.other(Paragraph(shown) if shown else None)
         footnotes = _docx_footnotes(document)
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, SyntaxError) as err:
         raise DocumentError(_BAD_DOCX) from err
     return builder.blocks + footnotes
+
+
+_HEADING_STYLE = re.compile(r"^heading ([1-3])$", re.IGNORECASE)
+_TYPED_NUMBER = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•–])\s", re.IGNORECASE)
+_ROMAN_DIGITS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN_DIGITS:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+class _StyleNumbering:
+    """The numbers Word shows but does not store in the text: headings in the Heading 1-3
+    styles read as "I.", "1.", "1.1.", numbered lists as "a)", bulleted lists as "-", the
+    way a plan typed by hand numbers them."""
+
+    def __init__(self) -> None:
+        self.counts = [0, 0, 0, 0]  # heading 1, 2, 3, numbered list item
+
+    def label(self, style: str, text: str) -> str:
+        heading = _HEADING_STYLE.match(style)
+        typed = _TYPED_NUMBER.match(text) is not None
+        if heading:
+            level = int(heading.group(1)) - 1
+            self.counts[level] += 1
+            self.counts[level + 1 :] = [0] * (3 - level)
+            if typed:
+                return ""
+            if level == 0:
+                return f"{_roman(self.counts[0])}. "
+            return ".".join(str(n) for n in self.counts[1 : level + 1]) + ". "
+        if typed:
+            return ""
+        if style.lower().startswith("list number"):
+            self.counts[3] += 1
+            return f"{chr(ord('a') + (self.counts[3] - 1) % 26)}) "
+        return "- " if style.lower().startswith("list bullet") else ""
 
 
 # Word plans set their heading block (issuer | national motto) and their closing block

@@ -75,7 +75,7 @@ def _issuing_body(lines: list[str]) -> str | None:
     bodies = []
     for line in lines:
         folded = fold(line)
-        if folded.startswith(("cong hoa", "doc lap", "so")) or folded.startswith("ke hoach"):
+        if folded.startswith(("cong hoa", "doc lap", "ke hoach")) or _NUMBER.match(line):
             break
         if line.isupper() and not any(char.isdigit() for char in line):
             bodies.append(line)
@@ -183,6 +183,8 @@ def read_header(paragraphs: list[str], full_text: str) -> Header:
         elif in_title:
             if _TITLE_STOP.match(folded) or len(text) > 160 or index > 12:
                 break
+            if not any(char.isalnum() for char in text):
+                continue  # the rule drawn under the title: "__________"
             title_lines.append(text)
             if len(title_lines) >= 3:
                 break

@@ -447,6 +447,28 @@ def test_docx_heading_and_signature_tables_are_read_as_lines() -> None:
     ]
 
 
+def test_docx_numbers_shown_by_word_styles_are_read_as_typed() -> None:
+    """Headings in Heading styles and items in list styles carry no typed number: they read
+    as a plan typed by hand numbers them; a typed number is kept as it is."""
+    document = docx.Document()
+    document.add_paragraph("MỤC ĐÍCH, YÊU CẦU", style="Heading 1")
+    document.add_paragraph("Mục đích", style="Heading 2")
+    document.add_paragraph("Nâng cao năng lực số", style="List Bullet")
+    document.add_paragraph("II. NHIỆM VỤ", style="Heading 1")
+    document.add_paragraph("Hạ tầng", style="Heading 2")
+    document.add_paragraph("Lắp wifi cho 36 phòng học", style="List Number")
+    document.add_paragraph("03 phòng máy tính", style="List Number")
+    assert [block.text for block in docx_to_blocks(_save(document))] == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "- Nâng cao năng lực số",
+        "II. NHIỆM VỤ",
+        "1. Hạ tầng",
+        "a) Lắp wifi cho 36 phòng học",
+        "b) 03 phòng máy tính",
+    ]
+
+
 _FOOTNOTES = (
     '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'

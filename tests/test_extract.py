@@ -137,6 +137,10 @@ def test_a_school_is_the_issuer_its_heading_names() -> None:
         "Trường THCS Quang Trung",
         "Tân Phú",
     )
+    under_the_department = school_plan().replace("UBND XÃ TÂN PHÚ", "SỞ GD&ĐT ĐỒNG NAI")
+    ruled = under_the_department.replace("KẾ HOẠCH\n", "KẾ HOẠCH\n__________\n", 1)
+    facts = extract_plan(text_to_blocks(ruled))
+    assert facts.issuer == "Trường THCS Quang Trung" and "_" not in facts.title
 
 
 def test_a_task_with_its_lead_deadline_and_cost_on_lines_under_it() -> None:
