@@ -458,7 +458,7 @@ def test_docx_numbers_shown_by_word_styles_are_read_as_typed() -> None:
     document.add_paragraph("Hạ tầng", style="Heading 2")
     document.add_paragraph("Lắp wifi cho 36 phòng học", style="List Number")
     document.add_paragraph("03 phòng máy tính", style="List Number")
-    assert [block.text for block in docx_to_blocks(_save(document))] == [
+    assert texts(docx_to_blocks(_save(document))) == [
         "I. MỤC ĐÍCH, YÊU CẦU",
         "1. Mục đích",
         "- Nâng cao năng lực số",
