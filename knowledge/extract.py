@@ -300,7 +300,12 @@ class _Walker:
         nhận") read as a sentence: "Báo cáo quý; Thời hạn gửi: …; Nơi nhận: …"."""
         if len(self.labels) != len(cells):
             return squash(" ".join(cells))
-        pairs = zip(self.labels[1:], cells[1:], strict=True)
+        pairs = [(label, cell) for label, cell in zip(self.labels[1:], cells[1:], strict=True)]
+        if all(_HAS_MEASURE.search(cell) or not cell.strip(" —-") for _, cell in pairs):
+            # a target by school level ("| Chỉ tiêu | Tiểu học | THCS |"): each figure is a
+            # goal of its own, named with its subject
+            goals = [f"{cells[0]} — {label}: {cell}" for label, cell in pairs if cell.strip(" —-")]
+            return squash("; ".join(goals))
         named = [f"{label}: {cell}" for label, cell in pairs if cell]
         return squash("; ".join([cells[0], *named]))
 
@@ -621,6 +626,8 @@ def _same_target(a: Item, b: Item) -> bool:
     first_a, first_b = a.first_measure, b.first_measure
     if (first_a and first_a.value) != (first_b and first_b.value):
         return False
+    if a.applies_to and b.applies_to and a.applies_to != b.applies_to:
+        return False  # the same figure for primary and for lower secondary schools
     x, y = fold(a.text), fold(b.text)
     head = min(len(x), len(y), 90)
     if fuzz.ratio(x[:head], y[:head]) >= _FUZZY_SAME:

@@ -195,6 +195,21 @@ def test_each_line_of_the_budget_section_gives_its_amount() -> None:
     assert item_with(facts, "task", "Ngân sách phường").budget_million_vnd == 2220
 
 
+def test_targets_by_school_level_are_one_target_per_level() -> None:
+    facts = unseen_with(
+        "| Chỉ tiêu | Mầm non | Tiểu học | THCS |\n|---|---|---|---|\n"
+        "| Tỷ lệ HS có học bạ số | — | 100% | 100% |\n"
+        "| Tỷ lệ GV ứng dụng AI | ≥ 20% | ≥ 40% | 55% |"
+    )
+    record = [i for i in facts.items if i.kind == "target" and "học bạ số" in i.text]
+    assert [(i.text, i.applies_to) for i in record] == [
+        ("Tỷ lệ HS có học bạ số — Tiểu học: 100%", ["tieu_hoc"]),
+        ("Tỷ lệ HS có học bạ số — THCS: 100%", ["thcs"]),
+    ]
+    ai = item_with(facts, "target", "Tỷ lệ GV ứng dụng AI — THCS")
+    assert [m.value for m in ai.measures] == [55]
+
+
 def test_a_tasks_cost_in_its_note_cell() -> None:
     facts = unseen_with(
         "| TT | Nội dung công việc | Thời gian | Ghi chú |\n|---|---|---|---|\n"
