@@ -11,7 +11,8 @@ Nothing here knows any particular plan: only the conventions of Vietnamese plans
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -19,10 +20,10 @@ from rapidfuzz import fuzz
 from knowledge.contacts import contact_details
 from knowledge.dates import DateContext, find_deadlines, find_recurrences, parse_schedule
 from knowledge.document import Block, Paragraph, Row
-from knowledge.facts import Item, ItemKind, Measure, PlanFacts, Section
+from knowledge.facts import Due, Item, ItemKind, Measure, PlanFacts, Section
 from knowledge.header import date_context, read_header
 from knowledge.measures import find_measures, school_levels
-from knowledge.tables import Table, TableBuilder, TableRecord, looks_like_header
+from knowledge.tables import YEAR_ROLE, Table, TableBuilder, TableRecord, looks_like_header
 from knowledge.text import fold, squash
 
 _ROMAN = re.compile(r"^([IVX]{1,4})\.\s+(\S.*)$")
@@ -438,47 +439,68 @@ def _table_items(
             budget = _task_budget(fold(" ".join(record.columns.values())))
         kind: ItemKind = "target" if table.is_target_table else "task"
         goal, shown = _valued(table, record, content)
-        items.append(
-            Item(
-                kind=kind,
-                text=shown,
-                section=f"{base}, TT {label}" if label else base,
-                section_title=record.group_title or title,
-                measures=find_measures(goal) if kind == "target" else [],
-                lead=_record_lead(source, table.is_target_table),
-                partners=_split_units(source.get("partners")),
-                applies_to=school_levels(f"{content} {implementers}"),
-                due=due,
-                budget_million_vnd=budget,
-                product=squash(source.get("product")) or None,
-                reporter=implementers if table.is_target_table and implementers else None,
-                report_to=_report_to(content),
-                milestones=milestones,
-                columns=record.columns,
-            )
+        item = Item(
+            kind=kind,
+            text=shown,
+            section=f"{base}, TT {label}" if label else base,
+            section_title=record.group_title or title,
+            measures=find_measures(goal) if kind == "target" else [],
+            lead=_record_lead(source, table.is_target_table),
+            partners=_split_units(source.get("partners")),
+            applies_to=school_levels(f"{content} {implementers}"),
+            due=due,
+            budget_million_vnd=budget,
+            product=squash(source.get("product")) or None,
+            reporter=implementers if table.is_target_table and implementers else None,
+            report_to=_report_to(content),
+            milestones=milestones,
+            columns=record.columns,
+        )
+        yearly = _by_year(table, record, content) if kind == "target" else []
+        items.extend(
+            [
+                replace(item, text=text, measures=find_measures(text), due=due)
+                for text, due in yearly
+            ]
+            or [item]
         )
     return items
+
+
+def _amount(cell: str, unit: str) -> str:
+    """A figure with the unit its table gives apart: "88" and "%" → "88%"."""
+    cell = squash(cell)
+    bare = re.fullmatch(r"[\d.,/]+", cell) is not None
+    return cell if not (bare and unit) else f"{cell}%" if unit == "%" else f"{cell} {unit}"
 
 
 def _valued(table: Table, record: TableRecord, content: str) -> tuple[str, str]:
     """A target whose value stands in a column of its own: the goal with that value ('Tỷ lệ
     phòng học có Wi-Fi: 88%'), and the same shown with last year's result beside it."""
     unit = squash(record.get("unit"))
-
-    def amount(cell: str) -> str:
-        cell = squash(cell)
-        bare = re.fullmatch(r"[\d.,/]+", cell) is not None
-        return cell if not (bare and unit) else f"{cell}%" if unit == "%" else f"{cell} {unit}"
-
     planned = record.get("planned")
     if not planned:
         return content, content
-    goal = f"{content}: {amount(planned)}"
+    goal = f"{content}: {_amount(planned, unit)}"
     achieved = record.get("achieved")
     if not achieved:
         return goal, goal
     header = squash(table.header[table.roles.index("achieved")])
-    return goal, f"{goal} ({header}: {amount(achieved)})"
+    return goal, f"{goal} ({header}: {_amount(achieved, unit)})"
+
+
+def _by_year(table: Table, record: TableRecord, content: str) -> list[tuple[str, Due]]:
+    """A target set year by year ("| Chỉ tiêu | Năm 2026 | Năm 2027 |"): one goal per year,
+    due at that year's end."""
+    unit = squash(record.get("unit"))
+    goals = []
+    for role in filter(None, table.roles):
+        year = role[len(YEAR_ROLE) :] if role.startswith(YEAR_ROLE) else ""
+        value = record.get(role) if year else ""
+        if value.strip(" —-"):
+            text = f"{content} — Năm {year}: {_amount(value, unit)}"
+            goals.append((text, Due(date(int(year), 12, 31), f"Năm {year}", "year")))
+    return goals
 
 
 def _record_lead(record: TableRecord, is_target: bool) -> str | None:

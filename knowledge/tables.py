@@ -37,10 +37,16 @@ _PLANNED = re.compile(r"^(?:ke hoach|chi tieu|muc tieu|phan dau)\b.*\b(?:19|20)\
 _ACHIEVED = re.compile(r"^(?:uoc\s+)?(?:thuc hien|ket qua|dat duoc)\b.*\b(?:19|20)\d\d\b")
 
 
+_YEAR_COLUMN = re.compile(r"^(?:nam\s+)?((?:19|20)\d\d)$")
+YEAR_ROLE = "year "  # "year 2028": a column of values for that year
+
+
 def _role(header_cell: str) -> Role | None:
     folded = fold(header_cell)
     if folded in ("tt", "stt", "so tt"):
         return "number"
+    if year := _YEAR_COLUMN.match(folded):
+        return YEAR_ROLE + year.group(1)
     if folded in ("don vi tinh", "dvt"):
         return "unit"
     if _PLANNED.match(folded):

@@ -441,6 +441,17 @@ def test_a_plan_for_next_year_lists_its_preparations_but_not_its_reports_yet(
     assert says(monthly, "lần tới: 25/01/2026")
 
 
+def test_a_target_of_one_year_among_several(tmp_path: Path) -> None:
+    engine = da_lat_engine(
+        tmp_path,
+        "### II. NHIỆM VỤ",
+        "| STT | Chỉ tiêu | Năm 2026 | Năm 2028 |\n|---|---|---|---|\n"
+        "| 1 | Tỷ lệ GV có chứng thư chữ ký số | 83% | 96% |\n\n### II. NHIỆM VỤ",
+    )
+    answer = engine.ask("Đà Lạt năm 2028 tỷ lệ GV có chữ ký số phải đạt bao nhiêu", TODAY)
+    assert answer.text.lstrip("• ").startswith("Chỉ tiêu: 96%")
+
+
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
     engine = da_lat_engine(
         tmp_path,

@@ -210,6 +210,18 @@ def test_targets_by_school_level_are_one_target_per_level() -> None:
     assert [m.value for m in ai.measures] == [55]
 
 
+def test_a_target_set_year_by_year_is_one_target_per_year() -> None:
+    facts = unseen_with(
+        "STT\tChỉ tiêu\tNăm 2026\tNăm 2027\tNăm 2030\n1\tTỷ lệ GV có chữ ký số\t83%\t91%\t100%"
+    )
+    yearly = [i for i in facts.items if "Tỷ lệ GV có chữ ký số" in i.text]
+    assert [(i.text, i.due and i.due.on) for i in yearly] == [
+        ("Tỷ lệ GV có chữ ký số — Năm 2026: 83%", date(2026, 12, 31)),
+        ("Tỷ lệ GV có chữ ký số — Năm 2027: 91%", date(2027, 12, 31)),
+        ("Tỷ lệ GV có chữ ký số — Năm 2030: 100%", date(2030, 12, 31)),
+    ]
+
+
 def test_a_tasks_cost_in_its_note_cell() -> None:
     facts = unseen_with(
         "| TT | Nội dung công việc | Thời gian | Ghi chú |\n|---|---|---|---|\n"
