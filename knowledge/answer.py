@@ -57,6 +57,13 @@ _PLACE_NAMES = PlaceNames()
 RIVAL = 0.95  # a second item's share of the best score from which the two are a tie
 RERANKED = 400  # best-scoring documents weighed for what the question asks
 BOUND = 0.03  # Dice of two syllables from which the plans use them as one word ("học phí")
+_HOW_LONG = re.compile(r"\bbao lau\b|\b(?:trong|mat|sau) (?:may|bao nhieu) (?:ngay|gio)\b")
+# How long a unit has, as the plans say it: "trong vòng 24 giờ", "03 ngày làm việc".
+_DURATION = re.compile(
+    r"(?:trong (?:vòng|thời hạn) |chậm nhất (?:trong vòng |sau )?)?\d+ (?:giờ|ngày(?: làm việc)?)"
+    r"(?: kể từ [^.;,]{3,40})?",
+    re.IGNORECASE,
+)
 _NUMBER_ASKED = re.compile(r"\bso (?:hieu|may|bao nhieu)\b")
 _PLAN_NUMBER = re.compile(r"^(?:cho \w+ hoi )?ke hoach\b.*\bso (?:bao nhieu|may)\W*$")
 _YEAR_NAMED = re.compile(r"\bnam (?:hoc )?((?:19|20)\d\d)\b")
@@ -294,6 +301,7 @@ class AnswerEngine:
             return Answer(False, f"Kế hoạch đã nạp ({names}) không nói về năm {other_year}.")
         folded = " ".join(self.index.repair(re.sub(r"[,;:!?()]", " ", folded).split()))
         wanted = intents(expand(folded)) | ({"meta"} if _PLAN_NUMBER.search(folded) else set())
+        wanted |= {"duration"} if _HOW_LONG.search(folded) else set()  # "báo trong bao lâu"
         about_plan = wanted & {"meta", "signer"} and not wanted & {"upcoming", "contact"}
         if about_plan and scope is not None:
             if _NUMBER_ASKED.search(folded) and not any(p.number for p in scoped):
@@ -952,6 +960,8 @@ def _fit(item: ItemRecord, wanted: set[str], period: Period | None, counted: boo
     if "product" in wanted:
         fit *= 2 if item.product else 0.5
     if "deadline" in wanted:
+        if "duration" in wanted and _DURATION.search(item.text):
+            return fit * 2  # "báo cáo ngay, chậm nhất trong vòng 24 giờ"
         if not (item.due_on or item.recurrence or item.milestones or item.due_text):
             return 0.0
         fit *= 2 if (item.due_on or item.recurrence or item.milestones) else 1
@@ -1073,6 +1083,8 @@ def _fact(
     if ("lead" in wanted or not wanted) and (who := _who(item)):
         lines.append(who)
     due = _due(item, today)
+    within = _DURATION.search(item.text) if "duration" in wanted else None
+    due = f"Thời hạn: {within.group(0)}." if within else due
     if (
         due
         and not (period is not None and item.recurrence)

@@ -452,6 +452,17 @@ def test_a_target_of_one_year_among_several(tmp_path: Path) -> None:
     assert answer.text.lstrip("• ").startswith("Chỉ tiêu: 96%")
 
 
+def test_how_long_a_unit_has_is_the_time_the_plan_gives(tmp_path: Path) -> None:
+    engine = da_lat_engine(
+        tmp_path,
+        "- Gửi danh sách giáo viên cốt cán",
+        "- Khi xảy ra sự cố mất an toàn thông tin, báo cáo Phòng GDĐT chậm nhất trong vòng"
+        " 24 giờ kể từ khi phát hiện.\n- Gửi danh sách giáo viên cốt cán",
+    )
+    answer = engine.ask("đà lạt: trường bị sự cố mất ATTT thì phải báo trong bao lâu", TODAY)
+    assert answer.text.startswith("Thời hạn: chậm nhất trong vòng 24 giờ kể từ khi phát hiện")
+
+
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
     engine = da_lat_engine(
         tmp_path,
