@@ -159,6 +159,7 @@ class AnswerEngine:
         self.index.freeze()
         self._folded = [fold(d.item.text) for d in self.docs]
         self._counted = [bool(_COUNTED.search(text)) for text in self._folded]
+        self._said: dict[int, list[str]] = {}
         self._actors = [
             _actor(expand(fold(d.item.lead or d.item.reporter or ""))) for d in self.docs
         ]
@@ -547,7 +548,11 @@ class AnswerEngine:
         if len(pairs) > 1:
             return False
         ((first, second),) = pairs
-        said = syllables(self._folded[doc])
+        if not (self.index.holds(first, doc) and self.index.holds(second, doc)):
+            return False
+        if doc not in self._said:  # a few items per question, each split into syllables once
+            self._said[doc] = syllables(self._folded[doc])
+        said = self._said[doc]
         return any(second in said[at + 1 : at + 4] for at, w in enumerate(said) if w == first)
 
     def _not_found(self, ranked: list[tuple[float, float, _Doc]]) -> Answer:

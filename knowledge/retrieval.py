@@ -104,7 +104,7 @@ class Bm25Index:
         if found is None:
             return False
         ids = found[0]
-        at = int(np.searchsorted(ids, doc))
+        at = int(ids.searchsorted(doc))
         return at < len(ids) and int(ids[at]) == doc
 
     def repair(self, words: list[str]) -> list[str]:

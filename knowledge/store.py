@@ -361,7 +361,7 @@ def describe_counts(plan: PlanRecord) -> str:
 def list_plans(session: Session) -> list[PlanRecord]:
     """Every plan with its items, oldest import first; each item knows its plan even once
     the session is closed (the answering engine outlives it)."""
-    items = selectinload(PlanRecord.items).joinedload(ItemRecord.plan)
+    items = selectinload(PlanRecord.items).selectinload(ItemRecord.plan)
     query = select(PlanRecord).options(items).order_by(PlanRecord.id)
     return list(session.scalars(query))
 
