@@ -349,6 +349,7 @@ def docx_to_blocks(data: bytes) -> list[Block]:
     return builder.blocks + footnotes
 
 
+_DIGIT = re.compile(r"\d")
 _HEADING_STYLE = re.compile(r"^heading ([1-3])$", re.IGNORECASE)
 _TYPED_NUMBER = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•–])\s", re.IGNORECASE)
 _ROMAN_DIGITS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -411,10 +412,22 @@ def _docx_rows(table: Table) -> Iterator[tuple[str, ...]]:
 
     python-docx repeats a merged cell for every grid column and row it spans: a repeat
     within the row is skipped, a repeat from the row above (vertical merge) is left blank.
+    A two-row header is one row, column by column ("Thời gian thực hiện Hoàn thành").
     """
     above: list[_Cell] = []
-    for row in table.rows:
-        grid = list(row.cells)
+    grids = [list(row.cells) for row in table.rows]
+    skip = False
+    for grid, under in zip(grids, [*grids[1:], []], strict=True):
+        if skip:
+            skip = False
+            continue
+        if _splits_header(grid, under):
+            skip, above = True, under
+            yield tuple(
+                squash(f"{_cell_text(top)} {'' if low._tc is top._tc else _cell_text(low)}")
+                for top, low in zip(grid, under, strict=True)
+            )
+            continue
         cells: list[str] = []
         for index, cell in enumerate(grid):
             if index and cell._tc is grid[index - 1]._tc:
@@ -423,6 +436,19 @@ def _docx_rows(table: Table) -> Iterator[tuple[str, ...]]:
             cells.append("" if merged_down else _cell_text(cell))
         above = grid
         yield tuple(cells)
+
+
+def _splits_header(grid: list[_Cell], under: list[_Cell]) -> bool:
+    """Whether `under` is the second row of a two-row header: the row above has a cell
+    spanning several columns, which `under` names one by one, while the header's other
+    cells run down into it."""
+    if len(under) != len(grid) or not grid:
+        return False
+    pairs = list(zip(grid, under, strict=True))
+    spans = any(cell._tc is grid[at - 1]._tc for at, cell in enumerate(grid) if at)
+    runs_down = any(low._tc is top._tc for top, low in pairs)
+    names = [_cell_text(low) for top, low in pairs if low._tc is not top._tc]
+    return spans and runs_down and all(n and len(n) <= 30 and not _DIGIT.search(n) for n in names)
 
 
 def _cell_text(cell: _Cell) -> str:

@@ -22,6 +22,7 @@ _ROLE_WORDS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     ("implementers", ("to chuc trien khai", "don vi thuc hien", "don vi trien khai")),
     ("funding", ("nguon",)),
     ("budget", ("kinh phi",)),
+    ("start", ("bat dau",)),  # "Thời gian thực hiện Bắt đầu": the end is the deadline
     ("time", ("thoi gian", "tien do", "thoi han", "han hoan thanh")),
     ("product", ("san pham", "ket qua dau ra")),
     ("target", ("chi tieu",)),

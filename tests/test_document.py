@@ -469,6 +469,29 @@ def test_docx_numbers_shown_by_word_styles_are_read_as_typed() -> None:
     ]
 
 
+def test_docx_a_two_row_header_is_one_row_column_by_column() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=4)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "STT"
+    table.cell(0, 1).merge(table.cell(1, 1)).text = "Nội dung nhiệm vụ"
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Thời gian thực hiện"
+    table.cell(1, 2).text = "Bắt đầu"
+    table.cell(1, 3).text = "Hoàn thành"
+    for column, text in enumerate(["1", "Kéo cáp quang", "01/2027", "30/6/2027"]):
+        table.cell(2, column).text = text
+    assert docx_to_blocks(_save(document)) == [
+        Row(
+            (
+                "STT",
+                "Nội dung nhiệm vụ",
+                "Thời gian thực hiện Bắt đầu",
+                "Thời gian thực hiện Hoàn thành",
+            )
+        ),
+        Row(("1", "Kéo cáp quang", "01/2027", "30/6/2027")),
+    ]
+
+
 _FOOTNOTES = (
     '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'

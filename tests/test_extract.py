@@ -222,6 +222,15 @@ def test_a_target_set_year_by_year_is_one_target_per_year() -> None:
     ]
 
 
+def test_a_task_table_with_a_start_and_an_end_is_due_at_the_end() -> None:
+    facts = unseen_with(
+        "| STT | Nội dung nhiệm vụ | Thời gian Bắt đầu | Thời gian Hoàn thành |\n"
+        "|---|---|---|---|\n| 1 | Kéo cáp quang cho 64 điểm trường lẻ | 01/2027 | 30/6/2027 |"
+    )
+    task = item_with(facts, "task", "Kéo cáp quang")
+    assert task.due is not None and task.due.on == date(2027, 6, 30)
+
+
 def test_a_tasks_cost_in_its_note_cell() -> None:
     facts = unseen_with(
         "| TT | Nội dung công việc | Thời gian | Ghi chú |\n|---|---|---|---|\n"
