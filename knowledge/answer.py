@@ -239,6 +239,9 @@ class AnswerEngine:
                 continue
             if first in self._covered_places:  # a place of one syllable: "Sở GDĐT Huế trước …"
                 continue
+            kind = match.group(0)[: match.start(1) - match.start(0)].split()[-1]
+            if f"{kind}_{first}" in self.index.postings:
+                continue  # a word, not a place: "phương án trước", "thành phố"
             if syllables(intent_words(place)) != [first, second]:
                 continue  # "gửi UBND phường hạn ngày nào": question words, not a place
             if f"{first}_{second}" not in self.index.postings:

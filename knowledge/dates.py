@@ -209,6 +209,10 @@ _HALF_YEAR_DAYS = re.compile(
     r"\W{0,3}\(?\s*(?:truoc|vao|cham nhat)?\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})\s*(?:va|,)\s*"
     r"(?:ngay\s*)?(\d{1,2})/(\d{1,2})\)?"
 )
+# "định kỳ 6 tháng (trước ngày 10/6/2027)": one day given, the same day of the other half
+_HALF_YEAR_DAY = re.compile(
+    r"\W{0,3}\(\s*(?:truoc|vao|cham nhat)?\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})(?:/\d{4})?\s*\)"
+)
 _WEEKDAY = r"(thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)"
 _WEEKLY = re.compile(
     r"(?:vao\s+)?" + _WEEKDAY + r"\s+(?:hang|moi)\s+tuan"
@@ -312,12 +316,22 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
         days = _HALF_YEAR_DAYS.match(folded, m.end())
         if days and days.group(1) != days.group(3):
             days = None  # two different days do not make one rule
-        end = days.end() if days else m.end()
+        one = None if days else _HALF_YEAR_DAY.match(folded, m.end())
+        end = days.end() if days else one.end() if one else m.end()
         if claim(m.start(), end):
-            by = f"{_months(days)};BYMONTHDAY={days.group(1)}" if days else "6,12;BYMONTHDAY=-1"
+            by = (
+                f"{_months(days)};BYMONTHDAY={days.group(1)}"
+                if days
+                else f"{_both_halves(int(one.group(2)))};BYMONTHDAY={int(one.group(1))}"
+                if one
+                else "6,12;BYMONTHDAY=-1"
+            )
             wording = text[m.start() : end]
             rules.append(
-                (m.start(), _rule("semiannual", f"FREQ=YEARLY;BYMONTH={by}", wording, bool(days)))
+                (
+                    m.start(),
+                    _rule("semiannual", f"FREQ=YEARLY;BYMONTH={by}", wording, bool(days or one)),
+                )
             )
     for m in _WEEKLY.finditer(folded):
         if claim(m.start(), m.end()):
@@ -328,6 +342,11 @@ def find_recurrences(text: str) -> list[dict[str, object]]:
     detailed = {rule["freq"] for _, rule in rules if rule.get("day")}
     ordered = sorted(rules, key=lambda pair: pair[0])
     return [r for _, r in ordered if r.get("day") or r["freq"] not in detailed or r.get("month")]
+
+
+def _both_halves(month: int) -> str:
+    """The month a half-yearly report is due in each half: 6 → "6,12", 1 → "1,7"."""
+    return ",".join(str(m) for m in sorted({month, (month + 5) % 12 + 1}))
 
 
 def _months(days: re.Match[str]) -> str:

@@ -79,7 +79,7 @@ STOPWORDS = frozenset(
     nao gi nhieu khi ai dau nhi nhe vay oi ban minh em anh chi toi chung ta phai can nen
     se da dang roi chua khong ko k hay hoac ra vao len xuong tu den nua biet hoi xin giup lam
     sao u uh ne nha ak dc muon may gio hom mai qua luc bay ten nop gui ben chao het xem
-    ad admin bot bon chung""".split()
+    ad admin bot bon chung goi""".split()
 )
 
 INTENTS: dict[str, tuple[str, ...]] = {

@@ -266,6 +266,7 @@ def test_whom_to_call_is_the_plans_contact_unless_another_unit_is_asked_for(
 ) -> None:
     call = engine.ask("Hải Phòng có vướng mắc về kế hoạch CĐS thì gọi số nào?", TODAY)
     assert says(call, "02253.842.445")
+    assert says(engine.ask("Hải Phòng vướng mắc kế hoạch CĐS gọi sđt nào ạ", TODAY), "02253")
     assert says(engine.ask("email hỗ trợ CĐS của sở gd hải phòng", TODAY), "vanphongsgd@")
     other = "sdt phong van hoa thong tin nha trang de hoi ve an toan thong tin"
     assert not engine.ask(other, TODAY).answered
@@ -420,6 +421,12 @@ def test_a_province_the_plan_names_only_in_its_preamble_is_still_its_own(
     engine = da_lat_engine(tmp_path)
     answer = engine.ask("Lâm Đồng: báo cáo tháng gửi Phòng GD Đà Lạt trước ngày mấy?", TODAY)
     assert says(answer, "25")
+
+
+def test_a_word_after_an_office_kind_is_not_always_a_place(engine: AnswerEngine) -> None:
+    """'phương án trước ngày …' is a plan of action, not a ward called 'An Trước'."""
+    answer = engine.ask("nha trang trình phương án trước ngày nào", TODAY)
+    assert "không nói về" not in answer.text
 
 
 def test_a_place_of_one_syllable_before_other_words_is_a_place(tmp_path: Path) -> None:

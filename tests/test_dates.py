@@ -136,6 +136,11 @@ def test_monthly_quarterly_and_yearly_reports_in_one_sentence() -> None:
             "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15",
         ),
         (
+            "định kỳ 6 tháng (trước ngày 10/6/2027) và năm",
+            "semiannual",
+            "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=10",
+        ),
+        (
             "Phòng tổng hợp trước ngày 05 của tháng đầu quý sau",
             "quarterly",
             "FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=5",
