@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from knowledge.contacts import gives_phone, whom_to_contact
 from knowledge.dates import DateContext, find_deadlines, occurrences
 from knowledge.lexicon import (
+    ABBREVIATIONS,
     CONCEPTS,
     STOPWORDS,
     expand,
@@ -201,7 +202,8 @@ class AnswerEngine:
         keys = []
         if plan.locality:
             locality = fold(plan.locality)
-            keys += [locality, "".join(word[0] for word in locality.split())]
+            initials = "".join(word[0] for word in locality.split())  # "NT" for Nha Trang
+            keys += [locality] + ([initials] if initials not in ABBREVIATIONS else [])  # "TH"
         if plan.number:
             number = fold(plan.number).split("-")[0]
             digits = number.split("/")[0]

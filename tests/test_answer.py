@@ -173,6 +173,12 @@ def test_a_place_name_inside_ordinary_words_is_not_a_place(engine: AnswerEngine)
     assert "Cao Bằng" in engine.ask("Sở GD Cao Bằng báo cáo bằng văn bản gửi về đâu", TODAY).text
 
 
+def test_an_abbreviation_is_not_taken_for_a_plans_initials(engine: AnswerEngine) -> None:
+    """'TH' is tiểu học, not Tuyên Hoá's initials."""
+    answer = engine.ask("chỉ tiêu học bạ số cho HS trường TH là bao nhiêu", TODAY)
+    assert {source.plan.split(" – ")[0] for source in answer.sources} > {"Tuyên Hoá"}
+
+
 def test_a_mistyped_locality_is_not_taken_for_an_unknown_place(engine: AnswerEngine) -> None:
     question = "Phòng GD quận huyện ở Hải Phòg gửi số liệu CĐS về Sở trước ngày nào?"
     assert says(engine.ask(question, TODAY), "20/10/2024")
