@@ -800,15 +800,13 @@ def _compounds_in(
         size = len(concept)
         spans += [(at, size) for at in range(len(words)) if tuple(words[at : at + size]) == concept]
     taken = {at + n for at, size in spans for n in range(size)}
-    bound = sorted(
-        (
-            (-index.bond(words[at], words[at + 1]), at)
-            for at in range(len(words) - 1)
-            if words[at] in weights and words[at + 1] in weights
-        ),
-    )
-    for strength, at in bound:
-        if -strength >= BOUND and not {at, at + 1} & taken:
+    bonds = [
+        (index.bond(words[at], words[at + 1]), at)
+        for at in range(len(words) - 1)
+        if words[at] in weights and words[at + 1] in weights
+    ]
+    for strength, at in sorted(bonds, key=lambda bond: (-bond[0], bond[1])):
+        if strength >= BOUND and not {at, at + 1} & taken:
             spans.append((at, 2))
             taken |= {at, at + 1}
     found = []
