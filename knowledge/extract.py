@@ -301,11 +301,11 @@ class _Walker:
         nhận") read as a sentence: "Báo cáo quý; Thời hạn gửi: …; Nơi nhận: …"."""
         if len(self.labels) != len(cells):
             return squash(" ".join(cells))
-        pairs = [(label, cell) for label, cell in zip(self.labels[1:], cells[1:], strict=True)]
-        if all(_HAS_MEASURE.search(cell) or not cell.strip(" —-") for _, cell in pairs):
+        pairs = list(zip(self.labels[1:], cells[1:], strict=True))
+        if all(_HAS_MEASURE.search(cell) or not _filled(cell) for _, cell in pairs):
             # a target by school level ("| Chỉ tiêu | Tiểu học | THCS |"): each figure is a
             # goal of its own, named with its subject
-            goals = [f"{cells[0]} — {label}: {cell}" for label, cell in pairs if cell.strip(" —-")]
+            goals = [f"{cells[0]} — {label}: {cell}" for label, cell in pairs if _filled(cell)]
             return squash("; ".join(goals))
         named = [f"{label}: {cell}" for label, cell in pairs if cell]
         return squash("; ".join([cells[0], *named]))
@@ -467,6 +467,11 @@ def _table_items(
     return items
 
 
+def _filled(cell: str) -> bool:
+    """A cell that says something: not empty, not a dash for "none"."""
+    return bool(cell.strip(" —-–"))
+
+
 def _amount(cell: str, unit: str) -> str:
     """A figure with the unit its table gives apart: "88" and "%" → "88%"."""
     cell = squash(cell)
@@ -497,7 +502,7 @@ def _by_year(table: Table, record: TableRecord, content: str) -> list[tuple[str,
     for role in filter(None, table.roles):
         year = role[len(YEAR_ROLE) :] if role.startswith(YEAR_ROLE) else ""
         value = record.get(role) if year else ""
-        if value.strip(" —-"):
+        if _filled(value):
             text = f"{content} — Năm {year}: {_amount(value, unit)}"
             goals.append((text, Due(date(int(year), 12, 31), f"Năm {year}", "year")))
     return goals
