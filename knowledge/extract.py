@@ -136,6 +136,7 @@ class _Walker:
     lead_in: _Para | None = None
     in_rows: bool = False
     labels: tuple[str, ...] = ()
+    fielded: bool = False
 
     def feed(self, block: Block) -> None:
         if isinstance(block, Row):
@@ -178,9 +179,15 @@ class _Walker:
         line = bullet.group(1) if bullet else text
         if self.joinable and self.paras and _FIELD.match(fold(line)):
             self.paras[-1].text = f"{self.paras[-1].text.rstrip(' .;')}. {line}"
+            self.fielded = True  # its last field needs no full stop to end the task
         elif bullet:
             self._content(line)
-        elif self.joinable and self.paras and _continues(self.paras[-1].text, text):
+        elif (
+            self.joinable
+            and self.paras
+            and not self.fielded
+            and _continues(self.paras[-1].text, text)
+        ):
             self.paras[-1].text = f"{self.paras[-1].text} {text}"
         else:
             self._content(text)
@@ -252,6 +259,7 @@ class _Walker:
 
     def _content(self, text: str) -> None:
         title = " › ".join(h.title for h in self.stack)
+        self.fielded = False
         para = _Para(text, self.path, title, self.zone, self.actor)
         if self.lead_in is not None:
             para.actor = self.lead_in.actor

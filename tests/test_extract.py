@@ -239,6 +239,20 @@ def test_a_tasks_cost_in_its_note_cell() -> None:
     assert item_with(facts, "task", "Mua sắm 72 bộ").budget_million_vnd == 1080
 
 
+def test_a_task_after_another_tasks_details_starts_afresh() -> None:
+    """The last detail line of a task ends it even without a full stop."""
+    facts = unseen_with(
+        "### V. NHIỆM VỤ BỔ SUNG\n\nNhiệm vụ 1: Kiện toàn Ban Chỉ đạo.\n"
+        "- Đơn vị chủ trì: Văn phòng Sở\n- Thời gian hoàn thành: chậm nhất ngày 05/10/2026\n\n"
+        "Nhiệm vụ 2: Ban hành Bộ tiêu chí chấm điểm.\n"
+        "- Đơn vị chủ trì: Phòng Quản lý chất lượng\n- Thời gian hoàn thành: trong tháng 10/2026"
+    )
+    second = item_with(facts, "deadline", "Nhiệm vụ 2")
+    assert "Nhiệm vụ 1" not in second.text
+    assert second.lead == "Phòng Quản lý chất lượng"
+    assert second.due is not None and second.due.on == date(2026, 10, 31)
+
+
 def test_a_targets_table_with_last_years_result_beside_the_target() -> None:
     facts = unseen_with(
         "| STT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2026 | Kế hoạch năm 2027 |\n"
