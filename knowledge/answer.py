@@ -65,6 +65,9 @@ _DURATION = re.compile(
     r"(?: kể từ [^.;,]{3,40})?",
     re.IGNORECASE,
 )
+_SOURCE_NAMED = re.compile(  # a source of funds: "ngân sách tỉnh", "nguồn xã hội hóa"
+    r"\bngan sach (?:tinh|huyen|xa|phuong|thanh pho|trung uong|nha nuoc)\b|\bnguon \w+"
+)
 _NUMBER_ASKED = re.compile(r"\bso (?:hieu|may|bao nhieu)\b")
 _PLAN_NUMBER = re.compile(r"^(?:cho \w+ hoi )?ke hoach\b.*\bso (?:bao nhieu|may)\W*$")
 _YEAR_NAMED = re.compile(r"\bnam (?:hoc )?((?:19|20)\d\d)\b")
@@ -322,14 +325,16 @@ class AnswerEngine:
         wanted -= {"contact"} if contact_too else set()
         # "quý 2" of a plan not yet in force is its own year's second quarter
         period = named_period(rest, max([today, *(_in_force(p) for p in scoped[:1])]))
-        subject = _QUESTION_PHRASES.sub(" ", intent_words(expand(rest), keep=kept))
+        # "ngân sách tỉnh bố trí bao nhiêu": the source is what is asked about, not just money
+        said = kept | ({"budget"} if _SOURCE_NAMED.search(folded) else set())
+        subject = _QUESTION_PHRASES.sub(" ", intent_words(expand(rest), keep=said))
         subject = _DAY_MONTH.sub(" ", subject)  # "hôm nay 2/12 rồi": today, not the subject
         if period is not None:
             subject = without_periods(subject)
         typed = syllables(subject)
         repaired = self.index.repair(typed)
         if repaired != typed:  # a mistyped cue ("chu tir") is a cue once repaired
-            repaired = syllables(intent_words(" ".join(repaired), keep=kept))
+            repaired = syllables(intent_words(" ".join(repaired), keep=said))
         words = syllables(_QUESTION_PHRASES.sub(" ", " ".join(repaired)))
         content = [w for w in words if w not in STOPWORDS]
         specific = [w for w in content if w not in _GENERIC and not w.isdigit()]

@@ -19,6 +19,7 @@ from knowledge.text import fold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "sample_plans"
 EVAL = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2025, 10, 5)
 
 
@@ -386,19 +387,25 @@ def test_the_figure_the_question_asks_about_comes_first(engine: AnswerEngine) ->
     assert answer.text.startswith("Chỉ tiêu: tối thiểu 65% — học sinh phổ thông")
 
 
-def da_lat_engine(tmp_path: Path, old: str = "", new: str = "") -> AnswerEngine:
-    """An engine over the Đà Lạt test plan, with one passage rewritten if asked."""
-    plan = tmp_path / "da-lat.md"
-    text = (Path(__file__).parent / "data" / "da-lat-2025-2026.md").read_text(encoding="utf-8")
-    assert old in text
-    plan.write_text(text.replace(old, new), encoding="utf-8")
+def engine_over(tmp_path: Path, *plans: Path) -> AnswerEngine:
+    """An engine over the given plan files only."""
     db = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
     migrate(db)
     sessions = session_factory(db)
     with sessions.begin() as session:
-        import_file(session, plan)
+        for plan in plans:
+            import_file(session, plan)
     with sessions() as session:
         return AnswerEngine(list_plans(session))
+
+
+def da_lat_engine(tmp_path: Path, old: str = "", new: str = "") -> AnswerEngine:
+    """An engine over the Đà Lạt test plan, with one passage rewritten if asked."""
+    plan = tmp_path / "da-lat.md"
+    text = (DATA / "da-lat-2025-2026.md").read_text(encoding="utf-8")
+    assert old in text
+    plan.write_text(text.replace(old, new), encoding="utf-8")
+    return engine_over(tmp_path, plan)
 
 
 def test_the_email_of_a_monthly_report_answers_where_to_send_it(tmp_path: Path) -> None:
@@ -474,6 +481,14 @@ def test_how_long_a_unit_has_is_the_time_the_plan_gives(tmp_path: Path) -> None:
     )
     answer = engine.ask("đà lạt: trường bị sự cố mất ATTT thì phải báo trong bao lâu", TODAY)
     assert answer.text.startswith("Thời hạn: chậm nhất trong vòng 24 giờ kể từ khi phát hiện")
+
+
+def test_a_source_of_funds_is_answered_with_its_own_amount(tmp_path: Path) -> None:
+    """Of a province's two plans, the one giving the provincial budget's share answers;
+    "ngân sách tỉnh" is the subject asked about, not only a word for money."""
+    engine = engine_over(tmp_path, DATA / "lai-chau-2027.docx", DATA / "lai-chau-ubnd-2027.txt")
+    answer = engine.ask("ngan sach tinh bo tri bao nhieu cho ke hoach CDS Lai Chau 2027", TODAY)
+    assert says(answer, "11.200 triệu")
 
 
 def test_a_quarterly_report_due_in_the_next_quarter(tmp_path: Path) -> None:
