@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
 from bot.db import make_engine, migrate, session_factory
 from knowledge.answer import CANNOT_DO, MAX_ANSWER, Answer, AnswerEngine
@@ -24,17 +22,8 @@ TODAY = date(2025, 10, 5)
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerEngine]:
-    database = tmp_path_factory.mktemp("answers") / "plans.db"
-    db = make_engine(f"sqlite:///{database}")
-    migrate(db)
-    sessions = session_factory(db)
-    with sessions.begin() as session:
-        for path in sorted(SAMPLES.glob("*.txt")):
-            import_file(session, path)
-    session: Session
-    with sessions() as session:
-        yield AnswerEngine(list_plans(session))
+def engine(tmp_path_factory: pytest.TempPathFactory) -> AnswerEngine:
+    return engine_over(tmp_path_factory.mktemp("answers"), *sorted(SAMPLES.glob("*.txt")))
 
 
 def says(answer: Answer, *facts: str) -> bool:
