@@ -29,7 +29,8 @@ _FINAL_Y = re.compile(rf"^({ONSET}?)y$")
 
 
 def syllables(folded: str) -> list[str]:
-    return [_FINAL_Y.sub(r"\1i", word) for word in _SYLLABLE.findall(folded)]
+    words = _SYLLABLE.findall(folded)
+    return [_FINAL_Y.sub(r"\1i", word) if word[-1] == "y" else word for word in words]
 
 
 def terms(words: Sequence[str]) -> list[str]:
